@@ -1,0 +1,106 @@
+//! `config.json`: the runtime configuration (design.md 3.1), so one build serves many
+//! deployments.
+
+use instance_id::{ClientConfig, ConfigError};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// How sign-in leaves the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInMode {
+    /// A popup when framed, a redirect otherwise.
+    Auto,
+    /// Always a top-level redirect.
+    Redirect,
+    /// Always a popup window.
+    Popup,
+}
+
+/// The validated runtime configuration.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Instance, client and scopes, with the derived redirect URIs.
+    pub client: ClientConfig,
+    /// How sign-in leaves the page.
+    pub sign_in_mode: SignInMode,
+    /// The raw JSON, kept so the callback page can rebuild this without fetching it again.
+    pub raw: String,
+}
+
+/// What is wrong with `config.json`; every variant names the field when there is one.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ConfigProblem {
+    /// The file could not be fetched at all.
+    #[error("config.json could not be loaded: {0}")]
+    Unreachable(String),
+    /// The server answered with an error status.
+    #[error("config.json could not be loaded: the server answered HTTP {0}")]
+    Status(u16),
+    /// Not JSON.
+    #[error("config.json is not valid JSON: {0}")]
+    Json(String),
+    /// JSON, but not an object.
+    #[error("config.json must hold a JSON object")]
+    NotObject,
+    /// A required field is absent.
+    #[error("config.json is missing the required field `{0}`")]
+    Missing(&'static str),
+    /// A field has the wrong JSON type.
+    #[error("config.json field `{0}` must be a string")]
+    NotString(&'static str),
+    /// `sign_in_mode` is not one of the three modes.
+    #[error("config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {0:?}")]
+    SignInMode(String),
+    /// The core rejected a value.
+    #[error("config.json field `{}` is invalid: {0}", .0.field())]
+    Invalid(#[from] ConfigError),
+}
+
+impl ConfigProblem {
+    /// The config.json field at fault, when there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Missing(f) | Self::NotString(f) => Some(f),
+            Self::SignInMode(_) => Some("sign_in_mode"),
+            Self::Invalid(e) => Some(e.field()),
+            _ => None,
+        }
+    }
+}
+
+/// Parses and validates `config.json` for an app served at `app_base` (origin + base path).
+pub fn parse_config(body: &[u8], app_base: &str) -> Result<AppConfig, ConfigProblem> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ConfigProblem::Json(e.to_string()))?;
+    let Value::Object(map) = value else {
+        return Err(ConfigProblem::NotObject);
+    };
+    let instance_url = required(&map, "instance_url")?;
+    let client_id = required(&map, "client_id")?;
+    let scopes = required(&map, "scopes")?;
+    let sign_in_mode = match map.get("sign_in_mode") {
+        None | Some(Value::Null) => SignInMode::Auto,
+        Some(Value::String(s)) => match s.as_str() {
+            "auto" => SignInMode::Auto,
+            "redirect" => SignInMode::Redirect,
+            "popup" => SignInMode::Popup,
+            other => return Err(ConfigProblem::SignInMode(other.to_owned())),
+        },
+        Some(other) => return Err(ConfigProblem::SignInMode(other.to_string())),
+    };
+    let client = ClientConfig::new(instance_url, client_id, scopes, app_base)?;
+    Ok(AppConfig {
+        client,
+        sign_in_mode,
+        raw: String::from_utf8_lossy(body).into_owned(),
+    })
+}
+
+fn required<'a>(map: &'a Map<String, Value>, field: &'static str) -> Result<&'a str, ConfigProblem> {
+    match map.get(field) {
+        None | Some(Value::Null) => Err(ConfigProblem::Missing(field)),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(ConfigProblem::NotString(field)),
+    }
+}

@@ -1,0 +1,153 @@
+//! Errors, one enum per phase with the causes kept, and the stable codes of design.md 3.3.
+
+use std::sync::Arc;
+
+use crate::auth::config::ConfigProblem;
+use crate::browser::http::FetchError;
+
+/// Start-up: loading config.json and discovering the instance.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The page's own base URL could not be read.
+    #[error("the app could not determine its own address")]
+    NoBase,
+    /// config.json is missing or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigProblem),
+    /// The instance's OpenID metadata could not be fetched.
+    #[error("the ERP.net instance could not be reached: {0}")]
+    Unreachable(#[source] FetchError),
+    /// The metadata or the auto-discovery answer was unusable, or the issuer did not match.
+    #[error(transparent)]
+    Discovery(#[from] instance_id::DiscoveryError),
+}
+
+/// Sign-in: from the click to a validated session.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// The app was not ready (start-up failed or is still running).
+    #[error("the app is not connected to an ERP.net instance yet")]
+    NotReady,
+    /// sessionStorage refused the pending request (disabled or full).
+    #[error("this browser does not let the app keep the sign-in request for this tab (sessionStorage is unavailable)")]
+    StorageUnavailable,
+    /// The callback's state matches no sign-in started in this tab.
+    #[error("this sign-in response does not belong to a sign-in started in this tab (it may have been used already)")]
+    UnknownState,
+    /// The pending request is older than its lifetime.
+    #[error("the sign-in took too long and has expired")]
+    Expired,
+    /// The callback was rejected before the code was redeemed.
+    #[error(transparent)]
+    Callback(#[from] instance_id::CallbackError),
+    /// The token endpoint could not be reached.
+    #[error("the token endpoint could not be reached: {0}")]
+    TokenUnreachable(#[source] FetchError),
+    /// The token endpoint answered with an error or an unusable body.
+    #[error(transparent)]
+    Token(#[from] instance_id::TokenError),
+    /// The signing keys could not be fetched.
+    #[error("the signing keys could not be fetched: {0}")]
+    JwksUnreachable(#[source] FetchError),
+    /// The signing keys were unusable.
+    #[error(transparent)]
+    Jwks(#[from] instance_id::JwksError),
+    /// The ID token failed a validation rule.
+    #[error(transparent)]
+    IdToken(#[from] instance_id::IdTokenError),
+}
+
+/// What a person can do about an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Try the same thing again (reloads the app).
+    Reload,
+    /// Start a new sign-in.
+    SignIn,
+    /// Nothing in the app: the deployment needs fixing.
+    FixDeployment,
+}
+
+/// Any error the UI shows: cheap to clone, causes kept behind an `Arc`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppError {
+    /// Start-up failed.
+    #[error(transparent)]
+    Start(Arc<StartError>),
+    /// Sign-in failed.
+    #[error(transparent)]
+    SignIn(Arc<SignInError>),
+}
+
+impl From<StartError> for AppError {
+    fn from(e: StartError) -> Self {
+        Self::Start(Arc::new(e))
+    }
+}
+
+impl From<SignInError> for AppError {
+    fn from(e: SignInError) -> Self {
+        Self::SignIn(Arc::new(e))
+    }
+}
+
+impl AppError {
+    /// The stable code of design.md 3.3, for `data-error-code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Start(e) => match e.as_ref() {
+                StartError::NoBase | StartError::Config(_) => "config_invalid",
+                StartError::Unreachable(_) => "discovery_failed",
+                StartError::Discovery(d) => d.code(),
+            },
+            Self::SignIn(e) => match e.as_ref() {
+                SignInError::NotReady => "discovery_failed",
+                SignInError::StorageUnavailable => "storage_unavailable",
+                SignInError::UnknownState | SignInError::Expired => "state_mismatch",
+                SignInError::Callback(c) => c.code(),
+                SignInError::TokenUnreachable(_) => "token_request_failed",
+                SignInError::Token(t) => t.code(),
+                SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => "jwks_failed",
+                SignInError::IdToken(i) => i.code(),
+            },
+        }
+    }
+
+    /// For `id_token_invalid`: the rule that failed.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            Self::SignIn(e) => match e.as_ref() {
+                SignInError::IdToken(i) => Some(i.rule()),
+                _ => None,
+            },
+            Self::Start(_) => None,
+        }
+    }
+
+    /// A short headline for a person.
+    pub fn title(&self) -> &'static str {
+        match self.code() {
+            "config_invalid" => "This app is not configured correctly",
+            "discovery_failed" => "Cannot connect to the ERP.net instance",
+            "issuer_mismatch" => "The ERP.net instance identified itself unexpectedly",
+            "state_mismatch" => "This sign-in response was not expected",
+            "callback_error" => "The sign-in was not completed",
+            "iss_mismatch" => "The sign-in response came from an unexpected issuer",
+            "token_request_failed" => "Cannot reach the sign-in service",
+            "token_error" => "The sign-in service refused to issue tokens",
+            "token_response_invalid" => "The sign-in service sent an unusable answer",
+            "jwks_failed" => "Cannot fetch the instance's signing keys",
+            "id_token_invalid" => "The identity token failed validation",
+            _ => "Something went wrong",
+        }
+    }
+
+    /// What a person can do next.
+    pub fn remedy(&self) -> Remedy {
+        match self.code() {
+            "config_invalid" | "issuer_mismatch" => Remedy::FixDeployment,
+            "discovery_failed" => Remedy::Reload,
+            _ => Remedy::SignIn,
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The auth context: reactive state plus the sign-in, callback and sign-out operations.
+
+use std::sync::Arc;
+
+use instance_id::{
+    authorization_url, jwks_request, parse_callback, parse_jwks, parse_token_response,
+    token_request, validate_callback, validate_id_token, AuthorizeOptions, IdTokenExpectations,
+    JwkSet, JwtCompactVerifier, PendingRequest, SessionTimes,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::auth::error::{AppError, SignInError, StartError};
+use crate::auth::{Instance, Session};
+use crate::browser::{clock, http, location, random::BrowserRandom, storage};
+
+/// sessionStorage prefix of pending sign-in requests, keyed by their state.
+const PENDING_PREFIX: &str = "erpnet.pending.";
+/// sessionStorage flag: this tab was signed in (not a secret: it only says to try `prompt=none`).
+const SIGNED_IN_FLAG: &str = "erpnet.signed_in";
+
+/// Where start-up stands.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Loading config.json and discovering the instance.
+    Starting,
+    /// Discovery succeeded; sign-in can start.
+    Ready(Arc<Instance>),
+    /// Start-up failed; the app cannot sign anyone in.
+    Failed(AppError),
+}
+
+/// The auth context, provided once by `<App/>`; every page reads it with [`Auth::expect`].
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    phase: RwSignal<Phase>,
+    session: RwSignal<Option<Session>>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<AppError>>,
+    jwks: RwSignal<Option<Arc<JwkSet>>>,
+    app_base: StoredValue<String>,
+}
+
+impl Auth {
+    /// Creates the context, provides it, and starts discovery.
+    pub fn provide() -> Self {
+        let auth = Self {
+            phase: RwSignal::new(Phase::Starting),
+            session: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            jwks: RwSignal::new(None),
+            app_base: StoredValue::new(location::app_base().unwrap_or_default()),
+        };
+        provide_context(auth);
+        spawn_local(auth.start());
+        auth
+    }
+
+    /// The context provided by `<App/>`.
+    pub fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Start-up state.
+    pub fn phase(&self) -> ReadSignal<Phase> {
+        self.phase.read_only()
+    }
+
+    /// The session, when signed in.
+    pub fn session(&self) -> ReadSignal<Option<Session>> {
+        self.session.read_only()
+    }
+
+    /// True while sign-in work is under way.
+    pub fn busy(&self) -> ReadSignal<bool> {
+        self.busy.read_only()
+    }
+
+    /// The last sign-in or session error, if any.
+    pub fn error(&self) -> ReadSignal<Option<AppError>> {
+        self.error.read_only()
+    }
+
+    /// The instance's signing keys, once fetched.
+    pub fn jwks(&self) -> ReadSignal<Option<Arc<JwkSet>>> {
+        self.jwks.read_only()
+    }
+
+    /// The app's origin + base path, e.g. `http://localhost:8080/`.
+    pub fn app_base(&self) -> String {
+        self.app_base.get_value()
+    }
+
+    /// The instance, when start-up succeeded.
+    pub fn instance(&self) -> Option<Arc<Instance>> {
+        match self.phase.get_untracked() {
+            Phase::Ready(instance) => Some(instance),
+            _ => None,
+        }
+    }
+
+    async fn start(self) {
+        let app_base = self.app_base();
+        if app_base.is_empty() {
+            self.phase.set(Phase::Failed(StartError::NoBase.into()));
+            return;
+        }
+        // Coming back from the Instance ID: reuse what the sign-in page already discovered,
+        // so the token POST is the only request on the critical path.
+        let carried = location::current_url()
+            .filter(instance_id::callback_params_present)
+            .and_then(|_| Instance::take_carried(&app_base));
+        let instance = match carried {
+            Some((instance, jwks)) => {
+                self.jwks.set(jwks.map(Arc::new));
+                instance
+            }
+            None => match Instance::discover(&app_base).await {
+                Ok(instance) => instance,
+                Err(e) => {
+                    self.phase.set(Phase::Failed(e.into()));
+                    return;
+                }
+            },
+        };
+        let instance = Arc::new(instance);
+        self.phase.set(Phase::Ready(instance.clone()));
+        if self.jwks.get_untracked().is_none() {
+            // Fetched early so it is ready before any token response arrives.
+            if let Ok(jwks) = fetch_jwks(&instance).await {
+                self.jwks.set(Some(Arc::new(jwks)));
+            }
+        }
+    }
+
+    /// Starts a redirect sign-in that comes back to `return_path` (an app path).
+    pub fn sign_in(&self, return_path: &str) {
+        let Some(instance) = self.instance() else {
+            self.error.set(Some(SignInError::NotReady.into()));
+            return;
+        };
+        self.busy.set(true);
+        self.error.set(None);
+        let pending = PendingRequest::new(&mut BrowserRandom, clock::now(), return_path);
+        let url = authorization_url(
+            &instance.config.client,
+            &instance.metadata,
+            &pending,
+            &AuthorizeOptions::default(),
+        );
+        let key = format!("{PENDING_PREFIX}{}", pending.state.as_str());
+        let stored = serde_json::to_string(&pending)
+            .map(|json| storage::set(&key, &json))
+            .unwrap_or(false);
+        if !stored {
+            self.busy.set(false);
+            self.error.set(Some(SignInError::StorageUnavailable.into()));
+            return;
+        }
+        instance.carry(&self.app_base(), self.jwks.get_untracked().as_deref());
+        location::navigate(url.as_str());
+    }
+
+    /// Handles the Instance ID's answer at `/signin-callback`; on success returns the app
+    /// path the user was on. The address bar loses `code` and `state` whatever happens.
+    /// Call it once start-up is [`Phase::Ready`].
+    pub async fn complete_sign_in(&self, instance: Arc<Instance>) -> Result<String, AppError> {
+        self.busy.set(true);
+        let result = self.redeem(&instance).await;
+        self.busy.set(false);
+        match result {
+            Ok((session, return_path)) => {
+                storage::set(SIGNED_IN_FLAG, "1");
+                self.error.set(None);
+                self.session.set(Some(session));
+                Ok(return_path)
+            }
+            Err(e) => {
+                let e = AppError::from(e);
+                self.error.set(Some(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    async fn redeem(&self, instance: &Instance) -> Result<(Session, String), SignInError> {
+        let url = location::current_url().ok_or(SignInError::UnknownState)?;
+        // Drop code and state from the address bar (and so from history) before anything
+        // else can fail.
+        location::replace_url(&format!("{}signin-callback", self.app_base()));
+        let response = parse_callback(&url)?;
+        let state = response.state().ok_or(SignInError::UnknownState)?;
+        // Taken, not read: a replayed or reloaded callback finds nothing and never redeems
+        // a code twice.
+        let pending = storage::take(&format!("{PENDING_PREFIX}{state}"))
+            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok())
+            .ok_or(SignInError::UnknownState)?;
+        let now = clock::now();
+        if pending.is_expired(now) {
+            return Err(SignInError::Expired);
+        }
+        let code = validate_callback(response, &pending, &instance.metadata)?;
+        let PendingRequest {
+            nonce,
+            verifier,
+            return_path,
+            ..
+        } = pending;
+
+        let request = token_request(&instance.config.client, &instance.metadata, code, verifier);
+        let resp = http::send(&request)
+            .await
+            .map_err(SignInError::TokenUnreachable)?;
+        let tokens = parse_token_response(resp.as_core())?;
+
+        let mut expectations = IdTokenExpectations::new(
+            &instance.metadata.issuer,
+            instance.config.client.client_id(),
+            &nonce,
+            clock::now(),
+            &instance.metadata.id_token_signing_alg_values_supported,
+        );
+        expectations.access_token = Some(&tokens.access_token);
+        let jwks = match self.jwks.get_untracked() {
+            Some(jwks) => jwks,
+            None => Arc::new(fetch_jwks(instance).await?),
+        };
+        let claims = match validate_id_token(&tokens.id_token, &jwks, &expectations, &JwtCompactVerifier) {
+            Err(e) if e.should_refetch_jwks() => {
+                // Key rotation: refetch once, then decide for good.
+                let fresh = Arc::new(fetch_jwks(instance).await?);
+                self.jwks.set(Some(fresh.clone()));
+                validate_id_token(&tokens.id_token, &fresh, &expectations, &JwtCompactVerifier)?
+            }
+            other => other?,
+        };
+        let scopes = tokens
+            .scope
+            .as_deref()
+            .map(|s| s.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_else(|| instance.config.client.scopes().to_vec());
+        let session = Session {
+            times: SessionTimes::new(now, tokens.expires_in),
+            access_token: tokens.access_token,
+            id_token: tokens.id_token,
+            claims,
+            scopes,
+        };
+        Ok((session, return_path))
+    }
+}
+
+async fn fetch_jwks(instance: &Instance) -> Result<JwkSet, SignInError> {
+    let resp = http::send(&jwks_request(&instance.metadata))
+        .await
+        .map_err(SignInError::JwksUnreachable)?;
+    Ok(parse_jwks(resp.as_core())?)
+}

@@ -1,0 +1,18 @@
+//! Wall-clock time from the browser.
+
+/// Seconds since the Unix epoch, from `Date.now()`.
+pub fn now() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+/// The current time in Unix seconds as a signal that ticks every second while the page is open.
+pub fn ticking_now() -> leptos::prelude::Signal<u64> {
+    use leptos::prelude::*;
+    let (now_s, set_now) = signal(now());
+    if let Ok(handle) =
+        set_interval_with_handle(move || set_now.set(now()), std::time::Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    now_s.into()
+}

@@ -1,0 +1,104 @@
+//! `fetch` for the core's described requests.
+
+use instance_id::{HttpMethod, HttpRequest};
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
+
+/// What came back from the network, as plain values for the core to judge.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The `WWW-Authenticate` header, if any (readable when the server exposes it).
+    pub www_authenticate: Option<String>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// Borrows this response in the shape the core takes.
+    pub fn as_core(&self) -> instance_id::HttpResponse<'_> {
+        instance_id::HttpResponse {
+            status: self.status,
+            content_type: self.content_type.as_deref(),
+            body: &self.body,
+        }
+    }
+}
+
+/// Why no response arrived: the browser reports network and CORS failures alike, on purpose.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{url} could not be reached ({detail}); the server may be down, or it may not allow this origin (CORS)")]
+pub struct FetchError {
+    /// The URL that failed.
+    pub url: String,
+    /// The browser's own words.
+    pub detail: String,
+}
+
+/// Sends a request described by the core. Never sends cookies: the app authenticates with
+/// bearer tokens only.
+pub async fn send(req: &HttpRequest) -> Result<Fetched, FetchError> {
+    let headers: Vec<(&str, &str)> = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let method = match req.method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+    };
+    fetch(method, req.url.as_str(), &headers, req.body.as_deref()).await
+}
+
+/// A plain fetch with the given method, headers and optional body.
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<Fetched, FetchError> {
+    let fail = |detail: JsValue| FetchError {
+        url: url.to_owned(),
+        detail: js_message(&detail),
+    };
+    let window = web_sys::window().ok_or_else(|| fail(JsValue::from_str("no window")))?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    let h = web_sys::Headers::new().map_err(fail)?;
+    for (k, v) in headers {
+        h.append(k, v).map_err(fail)?;
+    }
+    init.set_headers(&h);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(fail)?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
+        .await
+        .map_err(fail)?;
+    Ok(Fetched {
+        status: response.status(),
+        content_type: response.headers().get("content-type").ok().flatten(),
+        www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
+        body: Uint8Array::new(&buffer).to_vec(),
+    })
+}
+
+fn js_message(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}

@@ -1,0 +1,38 @@
+//! The address bar and top-level navigation.
+
+use url::Url;
+
+/// The document's base URL (`<base href>` set by trunk's public_url), e.g.
+/// `http://localhost:8080/` or `https://cdn.example.com/app/`: origin + base path.
+pub fn app_base() -> Option<String> {
+    let base = web_sys::window()?.document()?.base_uri().ok()??;
+    let mut url = Url::parse(&base).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().to_owned();
+    if !path.ends_with('/') {
+        // `<base href="/app">` means the directory "/app/".
+        url.set_path(&format!("{path}/"));
+    }
+    Some(url.to_string())
+}
+
+/// The page's current URL.
+pub fn current_url() -> Option<Url> {
+    Url::parse(&web_sys::window()?.location().href().ok()?).ok()
+}
+
+/// Replaces the address bar's URL without navigating or adding a history entry
+/// (used to drop `code` and `state` after a callback).
+pub fn replace_url(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Leaves the app for `url` with a top-level navigation.
+pub fn navigate(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+}

@@ -1,0 +1,8 @@
+//! ERP.net sign-in client: a Leptos single-page app over the `instance-id` core.
+#![cfg(target_arch = "wasm32")]
+
+pub mod app;
+pub mod auth;
+pub mod browser;
+pub mod components;
+pub mod routes;

@@ -1,0 +1,62 @@
+//! What the app found: for deployers registering the app and checking an instance.
+
+use leptos::prelude::*;
+
+use crate::auth::{Auth, Phase};
+use crate::components::{ErrorPanel, Spinner};
+
+/// Shows the configuration, the derived redirect URIs and everything discovery found.
+#[component]
+pub fn Diagnostics() -> impl IntoView {
+    let auth = Auth::expect();
+    let phase = auth.phase();
+    let jwks = auth.jwks();
+    view! {
+        <section class="diagnostics">
+            <h1>"Diagnostics"</h1>
+            {move || match phase.get() {
+                Phase::Starting => view! { <p><Spinner label="Discovering"/>" Discovering the instance…"</p> }.into_any(),
+                Phase::Failed(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                Phase::Ready(i) => {
+                    let m = &i.metadata;
+                    let c = &i.config.client;
+                    let list = |v: &[String]| if v.is_empty() { "(not advertised)".to_owned() } else { v.join(", ") };
+                    let yes_no = |b: bool| if b { "yes" } else { "no" };
+                    let s256 = m.code_challenge_methods_supported.iter().any(|x| x == "S256");
+                    let rows: Vec<(&str, &str, String)> = vec![
+                        ("instance", "Instance URL", c.instance_url().to_string()),
+                        ("client-id", "Client ID (ApplicationUri)", c.client_id().to_owned()),
+                        ("scopes", "Requested scopes", c.scope_string()),
+                        ("redirect-uri", "Redirect URI to register (ImpersonateLoginUrl)", c.redirect_uri().to_string()),
+                        ("post-logout-uri", "Post-logout redirect URI", c.post_logout_redirect_uri().to_string()),
+                        ("sign-in-mode", "Sign-in mode", format!("{:?}", i.config.sign_in_mode).to_lowercase()),
+                        ("discovery-source", "Endpoints from", if i.from_auto_discovery { "/sys/auto-discovery".to_owned() } else {
+                            format!("fallback paths ({})", i.discovery_note.clone().unwrap_or_default()) }),
+                        ("id-url", "Instance ID", i.id_url.clone()),
+                        ("odata-root", "Domain API (OData root)", i.odata_root.clone()),
+                        ("issuer", "Issuer", m.issuer.clone()),
+                        ("authorization-endpoint", "Authorization endpoint", m.authorization_endpoint.to_string()),
+                        ("token-endpoint", "Token endpoint", m.token_endpoint.to_string()),
+                        ("end-session-endpoint", "End-session endpoint", m.end_session_endpoint.as_ref().map_or("(none)".to_owned(), |u| u.to_string())),
+                        ("jwks-uri", "JWKS", m.jwks_uri.to_string()),
+                        ("algs", "ID token signing algorithms", list(&m.id_token_signing_alg_values_supported)),
+                        ("pkce-methods", "PKCE methods", list(&m.code_challenge_methods_supported)),
+                        ("s256", "S256 advertised", yes_no(s256).to_owned()),
+                        ("iss-param", "RFC 9207 iss advertised", yes_no(m.authorization_response_iss_parameter_supported).to_owned()),
+                    ];
+                    view! {
+                        <table class="facts">
+                            <tbody>
+                                {rows.into_iter().map(|(id, label, value)| view! {
+                                    <tr data-testid=format!("diag-{id}")><th scope="row">{label}</th><td>{value}</td></tr>
+                                }).collect_view()}
+                                <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
+                                    <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.len().to_string())}</td></tr>
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,11 @@
+//! One page per file.
+
+pub mod diagnostics;
+pub mod home;
+pub mod not_found;
+pub mod signin_callback;
+
+pub use diagnostics::Diagnostics;
+pub use home::Home;
+pub use not_found::NotFound;
+pub use signin_callback::SigninCallback;

@@ -1,0 +1,15 @@
+//! Unknown paths.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// A page for paths the app does not have.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section>
+            <h1>"Page not found"</h1>
+            <p><A href="/">"Back to the start page"</A></p>
+        </section>
+    }
+}

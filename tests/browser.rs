@@ -1,0 +1,150 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the adapters against real web
+//! APIs, and the App mounted in a real DOM with `fetch` replaced by canned answers.
+#![cfg(target_arch = "wasm32")]
+
+use erpnet_spa::browser::{random::BrowserRandom, storage};
+use instance_id::RandomSource;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ISSUER: &str = "http://127.0.0.1:8400/id";
+
+fn metadata() -> String {
+    format!(
+        r#"{{"issuer":"{ISSUER}","authorization_endpoint":"{ISSUER}/connect/authorize",
+        "token_endpoint":"{ISSUER}/connect/token","end_session_endpoint":"{ISSUER}/connect/endsession",
+        "jwks_uri":"{ISSUER}/.well-known/openid-configuration/jwks","response_types_supported":["code"],
+        "code_challenge_methods_supported":["S256"],"id_token_signing_alg_values_supported":["RS256","ES256"],
+        "authorization_response_iss_parameter_supported":true,"scopes_supported":["openid","profile"]}}"#
+    )
+}
+
+const CONFIG: &str = r#"{"instance_url":"http://127.0.0.1:8400","client_id":"spa.example.com","scopes":"openid profile read"}"#;
+
+/// Replaces `window.fetch` with canned answers: `(url suffix, status, content type, body)`.
+/// Any other URL fails like an unreachable server.
+fn stub_fetch(routes: &[(&str, u16, &str, &str)]) {
+    let table = serde_json::to_string(routes).expect("routes serialise");
+    let install = js_sys::Function::new_with_args(
+        "table",
+        "const routes = JSON.parse(table);
+         window.fetch = async (input) => {
+           const url = typeof input === 'string' ? input : input.url;
+           for (const [suffix, status, type, body] of routes) {
+             if (url.endsWith(suffix)) return new Response(body, { status, headers: { 'content-type': type } });
+           }
+           throw new TypeError('Failed to fetch');
+         };",
+    );
+    install
+        .call1(&JsValue::NULL, &JsValue::from_str(&table))
+        .expect("fetch stub installs");
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Mounts the App in a fresh container and waits until `selector` matches (or times out).
+async fn mount_and_wait(selector: &str) -> Option<web_sys::Element> {
+    let document = web_sys::window()?.document()?;
+    let body = document.body()?;
+    body.set_inner_html("");
+    let container: web_sys::HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    body.append_child(&container).ok()?;
+    let handle = leptos::mount::mount_to(container, erpnet_spa::app::App);
+    // Unmounting on drop would remove the view before it is checked.
+    std::mem::forget(handle);
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if let Ok(Some(el)) = document.query_selector(selector) {
+            return Some(el);
+        }
+        sleep_ms(10).await;
+    }
+    None
+}
+
+#[wasm_bindgen_test]
+fn random_bytes_come_from_the_browser_and_differ() {
+    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
+    BrowserRandom.fill(&mut a);
+    BrowserRandom.fill(&mut b);
+    assert_ne!(a, [0u8; 32], "getRandomValues filled the buffer");
+    assert_ne!(a, b, "two draws differ");
+}
+
+#[wasm_bindgen_test]
+fn session_storage_round_trip() {
+    let key = "erpnet.test.round-trip";
+    assert!(storage::set(key, "value-1"));
+    assert_eq!(storage::get(key).as_deref(), Some("value-1"));
+    assert!(storage::keys_with_prefix("erpnet.test.").contains(&key.to_owned()));
+    assert_eq!(storage::take(key).as_deref(), Some("value-1"));
+    assert_eq!(storage::get(key), None, "take removes the value");
+}
+
+#[wasm_bindgen_test]
+async fn fetch_adapter_reports_status_type_and_body() {
+    stub_fetch(&[("/hello", 418, "application/json", r#"{"a":1}"#)]);
+    let ok = erpnet_spa::browser::http::fetch("GET", "http://127.0.0.1:9/hello", &[], None)
+        .await
+        .expect("a response");
+    assert_eq!(ok.status, 418);
+    assert_eq!(ok.content_type.as_deref(), Some("application/json"));
+    assert_eq!(ok.body, br#"{"a":1}"#);
+    let err = erpnet_spa::browser::http::fetch("GET", "http://127.0.0.1:9/nowhere", &[], None)
+        .await
+        .expect_err("unreachable");
+    assert!(err.to_string().contains("could not be reached"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_discovers_and_shows_the_sign_in_button() {
+    let meta = metadata();
+    stub_fetch(&[
+        ("/config.json", 200, "application/json", CONFIG),
+        ("/sys/auto-discovery", 404, "text/plain", "not here"),
+        ("/id/.well-known/openid-configuration", 200, "application/json", &meta),
+        ("/jwks", 200, "application/json", r#"{"keys":[]}"#),
+    ]);
+    let button = mount_and_wait("[data-testid=sign-in]").await.expect("sign-in button appears");
+    assert_eq!(button.text_content().unwrap_or_default().trim(), "Sign in");
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    assert!(document.query_selector("[data-testid=auth-error]").ok().flatten().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_config_without_client_id_is_named() {
+    stub_fetch(&[(
+        "/config.json",
+        200,
+        "application/json",
+        r#"{"instance_url":"http://127.0.0.1:8400","scopes":"openid"}"#,
+    )]);
+    let panel = mount_and_wait("[data-testid=auth-error]").await.expect("error panel");
+    assert_eq!(panel.get_attribute("data-error-code").as_deref(), Some("config_invalid"));
+    assert!(panel.text_content().unwrap_or_default().contains("client_id"));
+}
+
+#[wasm_bindgen_test]
+async fn an_issuer_that_differs_is_refused() {
+    let meta = metadata().replace(
+        &format!(r#""issuer":"{ISSUER}""#),
+        r#""issuer":"http://127.0.0.1:8400/id/""#,
+    );
+    stub_fetch(&[
+        ("/config.json", 200, "application/json", CONFIG),
+        ("/id/.well-known/openid-configuration", 200, "application/json", &meta),
+    ]);
+    let panel = mount_and_wait("[data-testid=auth-error]").await.expect("error panel");
+    assert_eq!(panel.get_attribute("data-error-code").as_deref(), Some("issuer_mismatch"));
+}

@@ -1,0 +1,8 @@
+// Ports and origins of the end-to-end suite (distinct from `make run`'s 8080/8400).
+export const INSTANCE_PORT = 8410;
+export const APP_PORT = 8411;
+export const SUB_PORT = 8412;
+export const INSTANCE = `http://127.0.0.1:${INSTANCE_PORT}`;
+export const APP = `http://localhost:${APP_PORT}`;
+export const APP_SUB = `http://localhost:${SUB_PORT}/sub`;
+export const DEMO = { login: 'demo', password: 'demo-password', name: 'Demo User' };

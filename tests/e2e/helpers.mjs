@@ -1,0 +1,82 @@
+// Shared steps and the storage scan every flow ends with.
+import { expect } from '@playwright/test';
+import { DEMO, INSTANCE } from './env.mjs';
+
+const JWT = /eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/;
+
+/** Records every secret the browser sees (token response values, codes) and console text. */
+export function watchSecrets(page) {
+  const seen = { secrets: new Set(), console: [] };
+  const hook = (p) => {
+    p.on('console', (m) => seen.console.push(m.text()));
+    p.on('response', async (res) => {
+      const url = new URL(res.url());
+      const code = url.searchParams.get('code');
+      if (code) seen.secrets.add(code);
+      const location = res.headers()['location'];
+      if (location) {
+        const l = new URL(location, url);
+        if (l.searchParams.get('code')) seen.secrets.add(l.searchParams.get('code'));
+      }
+      if (url.pathname.endsWith('/connect/token') && res.status() === 200) {
+        try {
+          const body = await res.json();
+          for (const k of ['access_token', 'id_token', 'refresh_token']) if (body[k]) seen.secrets.add(body[k]);
+        } catch { /* not JSON: nothing to record */ }
+      }
+    });
+  };
+  hook(page);
+  page.context().on('page', hook);
+  return seen;
+}
+
+/** Asserts no token, code or other secret sits in storage, cookies, IndexedDB, the URL or the console of `page`. */
+export async function expectNoSecretsStored(page, seen) {
+  const found = await page.evaluate(async () => {
+    const dump = (s) => Object.fromEntries(Object.keys(s).map((k) => [k, s.getItem(k)]));
+    const dbs = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [];
+    return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie, dbs, url: location.href };
+  });
+  const cookies = await page.context().cookies(new URL(page.url()).origin);
+  const haystack = [
+    JSON.stringify(found.local), JSON.stringify(found.session), found.cookie, found.url,
+    JSON.stringify(cookies), ...(seen?.console ?? []),
+  ];
+  expect(found.dbs, 'no IndexedDB databases').toEqual([]);
+  expect(cookies, 'no cookies on the app origin').toEqual([]);
+  for (const text of haystack) {
+    expect(text, 'nothing that looks like a JWT').not.toMatch(JWT);
+    for (const secret of seen?.secrets ?? []) expect(text.includes(secret), `secret leaked into: ${text.slice(0, 120)}`).toBe(false);
+  }
+  expect(new URL(found.url).searchParams.has('code'), 'no code in the URL').toBe(false);
+  expect(new URL(found.url).searchParams.has('state'), 'no state in the URL').toBe(false);
+}
+
+/** Fills the stand-in's login form. */
+export async function logIn(page, user = DEMO) {
+  await page.locator('input[name=login]').fill(user.login);
+  await page.locator('input[name=password]').fill(user.password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Opens `path`, signs in through a redirect and waits for the user's name. */
+export async function signIn(page, path = '/') {
+  await page.goto(path);
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+}
+
+/** Sets the stand-in's test switches (see dev/instance/README.md). */
+export async function control(request, settings) {
+  const res = await request.post(`${INSTANCE}/__control`, { data: settings });
+  expect(res.ok()).toBe(true);
+}
+
+/** Restores the stand-in's defaults. */
+export async function resetInstance(request) {
+  const res = await request.post(`${INSTANCE}/__control/reset`);
+  expect(res.ok()).toBe(true);
+}

@@ -1,0 +1,50 @@
+// End-to-end suite: the release build (dist/) served with an SPA fallback, against the
+// dev/instance stand-in. Uses Debian's Chromium; never downloads a browser.
+import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { APP, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT } from './env.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.spec\.mjs/,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: `${root}/test-results/e2e.json` }]],
+  use: {
+    baseURL: APP,
+    headless: true,
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+        '--no-first-run', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync'],
+    },
+  },
+  webServer: [
+    {
+      command: 'node dev/instance/server.mjs',
+      cwd: root,
+      env: { PORT: String(INSTANCE_PORT), APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/` },
+      url: `${INSTANCE}/id/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: `node scripts/serve.mjs --dir dist --port ${APP_PORT} --config tests/e2e/config.e2e.json`,
+      cwd: root,
+      url: `${APP}/`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `node scripts/serve.mjs --dir dist-sub --port ${SUB_PORT} --base /sub/ --config tests/e2e/config.e2e.json`,
+      cwd: root,
+      url: `${APP_SUB}/`,
+      reuseExistingServer: false,
+    },
+  ],
+});
