@@ -1,0 +1,25 @@
+//! Sans-I/O OpenID Connect core for public browser clients of an ERP.net Instance ID.
+//!
+//! The crate takes bytes, URLs and "now" as values and returns values or descriptions of HTTP
+//! requests ([`HttpRequest`]) for the caller to send. It never touches a web API, a clock or a
+//! random source of its own: randomness comes in through [`RandomSource`], time as unix
+//! seconds.
+#![warn(missing_docs)]
+
+mod config;
+mod discovery;
+#[allow(dead_code)] // helpers used by the next modules (next commit)
+mod http;
+#[allow(dead_code)] // key choice used by the ID token checks (next commit)
+mod jwks;
+mod jws;
+
+pub use config::{ClientConfig, ConfigError};
+pub use discovery::{
+    auto_discovery_request, fallback_endpoints, jwks_request, metadata_request,
+    parse_auto_discovery, parse_provider_metadata, DiscoveryError, InstanceEndpoints,
+    ProviderMetadata,
+};
+pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
+pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
+pub use jws::JwsAlgorithm;
