@@ -6,14 +6,21 @@
 //! seconds.
 #![warn(missing_docs)]
 
+mod authorize;
+mod callback;
 mod config;
 mod discovery;
-#[allow(dead_code)] // helpers used by the next modules (next commit)
 mod http;
 #[allow(dead_code)] // key choice used by the ID token checks (next commit)
 mod jwks;
 mod jws;
+mod pkce;
 
+pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
+pub use callback::{
+    callback_params_present, parse_callback, strip_callback_params, validate_callback,
+    AuthorizationCode, CallbackError, CallbackResponse, CALLBACK_PARAMS,
+};
 pub use config::{ClientConfig, ConfigError};
 pub use discovery::{
     auto_discovery_request, fallback_endpoints, jwks_request, metadata_request,
@@ -23,3 +30,7 @@ pub use discovery::{
 pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
 pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
 pub use jws::JwsAlgorithm;
+pub use pkce::{
+    Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
+    VERIFIER_ALPHABET, VERIFIER_LEN,
+};

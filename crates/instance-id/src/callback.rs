@@ -1,0 +1,475 @@
+//! The authorization response at the redirect URI (RFC 6749 4.1.2, RFC 9207), decided before
+//! any token request is described.
+
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+use url::Url;
+
+use crate::discovery::ProviderMetadata;
+use crate::pkce::PendingRequest;
+
+/// The authorization code: one-shot and secret. Not `Clone`; `Debug` prints `[redacted]`.
+pub struct AuthorizationCode(String);
+
+impl AuthorizationCode {
+    /// Wraps a code (e.g. one received by other means).
+    pub fn new(code: impl Into<String>) -> Self {
+        AuthorizationCode(code.into())
+    }
+
+    /// The code itself, for the token request only.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AuthorizationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthorizationCode([redacted])")
+    }
+}
+
+/// A parsed authorization response, not yet checked.
+#[derive(Debug)]
+pub enum CallbackResponse {
+    /// A success response.
+    Code {
+        /// The code.
+        code: AuthorizationCode,
+        /// `state`, if present.
+        state: Option<String>,
+        /// `iss` (RFC 9207), if present.
+        iss: Option<String>,
+    },
+    /// An error response (RFC 6749 4.1.2.1). If a response carries both `code` and `error`, it
+    /// is an error response (the code is never redeemed).
+    Error {
+        /// `error`, e.g. `access_denied` or `login_required`.
+        error: String,
+        /// `error_description`, if present.
+        error_description: Option<String>,
+        /// `error_uri`, if present.
+        error_uri: Option<String>,
+        /// `state`, if present.
+        state: Option<String>,
+        /// `iss`, if present.
+        iss: Option<String>,
+    },
+}
+
+impl CallbackResponse {
+    /// The `state` the response carries.
+    pub fn state(&self) -> Option<&str> {
+        match self {
+            CallbackResponse::Code { state, .. } | CallbackResponse::Error { state, .. } => {
+                state.as_deref()
+            }
+        }
+    }
+
+    /// The `iss` the response carries.
+    pub fn iss(&self) -> Option<&str> {
+        match self {
+            CallbackResponse::Code { iss, .. } | CallbackResponse::Error { iss, .. } => {
+                iss.as_deref()
+            }
+        }
+    }
+}
+
+/// Why a callback was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// The URL carries neither `code` nor `error`, in the query or the fragment.
+    #[error("this URL is not an authorization response")]
+    NotACallback,
+    /// A response parameter appears more than once (RFC 6749 3.1).
+    #[error("the authorization response repeats the parameter {name}")]
+    DuplicateParameter {
+        /// The repeated parameter.
+        name: String,
+    },
+    /// `code` or `error` is present but empty.
+    #[error("the authorization response has an empty {name}")]
+    EmptyParameter {
+        /// The empty parameter.
+        name: &'static str,
+    },
+    /// The response has no `state`.
+    #[error("the authorization response has no state")]
+    StateMissing,
+    /// The `state` differs from the pending request's.
+    #[error("the authorization response's state does not match this request")]
+    StateMismatch,
+    /// RFC 9207: `iss` differs from the issuer.
+    #[error("the authorization response's iss {found:?} is not the issuer {expected:?}")]
+    IssMismatch {
+        /// The issuer.
+        expected: String,
+        /// The `iss` received.
+        found: String,
+    },
+    /// RFC 9207: `iss` is absent although the provider advertises it.
+    #[error("the authorization response lacks iss although the provider advertises it")]
+    IssMissing,
+    /// The provider answered with an error.
+    #[error("the provider answered {error}{}", .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    ProviderError {
+        /// `error`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+        /// `error_uri`.
+        uri: Option<String>,
+    },
+}
+
+impl CallbackError {
+    /// The stable error code: `"state_mismatch"` (missing or different state),
+    /// `"iss_mismatch"` (RFC 9207), `"callback_error"` (the provider's own error), or
+    /// `"callback_invalid"` (not a well-formed authorization response).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CallbackError::StateMissing | CallbackError::StateMismatch => "state_mismatch",
+            CallbackError::IssMismatch { .. } | CallbackError::IssMissing => "iss_mismatch",
+            CallbackError::ProviderError { .. } => "callback_error",
+            CallbackError::NotACallback
+            | CallbackError::DuplicateParameter { .. }
+            | CallbackError::EmptyParameter { .. } => "callback_invalid",
+        }
+    }
+}
+
+/// The parameters an authorization response may carry; [`strip_callback_params`] removes them.
+pub const CALLBACK_PARAMS: [&str; 7] = [
+    "code",
+    "state",
+    "error",
+    "error_description",
+    "error_uri",
+    "iss",
+    "session_state",
+];
+
+fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|r| {
+        url::form_urlencoded::parse(r.as_bytes())
+            .into_owned()
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn is_response(pairs: &[(String, String)]) -> bool {
+    pairs.iter().any(|(k, _)| k == "code" || k == "error")
+}
+
+/// Parses the authorization response in `url`: the query if it carries `code` or `error`,
+/// else the fragment. Nothing is checked against the pending request yet.
+pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
+    let query = pairs(url.query());
+    let params = if is_response(&query) {
+        query
+    } else {
+        let fragment = pairs(url.fragment());
+        if !is_response(&fragment) {
+            return Err(CallbackError::NotACallback);
+        }
+        fragment
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, _) in &params {
+        if seen.contains(&k.as_str()) {
+            return Err(CallbackError::DuplicateParameter { name: k.clone() });
+        }
+        seen.push(k);
+    }
+    let take = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let state = take("state");
+    let iss = take("iss");
+    if let Some(error) = take("error") {
+        if error.is_empty() {
+            return Err(CallbackError::EmptyParameter { name: "error" });
+        }
+        return Ok(CallbackResponse::Error {
+            error,
+            error_description: take("error_description"),
+            error_uri: take("error_uri"),
+            state,
+            iss,
+        });
+    }
+    match take("code") {
+        Some(code) if !code.is_empty() => Ok(CallbackResponse::Code {
+            code: AuthorizationCode(code),
+            state,
+            iss,
+        }),
+        _ => Err(CallbackError::EmptyParameter { name: "code" }),
+    }
+}
+
+/// Checks a parsed response against the pending request and the provider, in this order:
+/// 1. `state` present and equal to the pending request's (constant-time comparison);
+/// 2. RFC 9207 `iss`: equal to the issuer when present, required when the provider advertises
+///    `authorization_response_iss_parameter_supported`;
+/// 3. an error response becomes [`CallbackError::ProviderError`];
+/// 4. the code is returned, ready for [`crate::token_request`].
+///
+/// Whether the pending request has expired is the caller's check
+/// ([`PendingRequest::is_expired`]), before calling this.
+pub fn validate_callback(
+    resp: CallbackResponse,
+    pending: &PendingRequest,
+    metadata: &ProviderMetadata,
+) -> Result<AuthorizationCode, CallbackError> {
+    let state = resp.state().ok_or(CallbackError::StateMissing)?;
+    if !bool::from(state.as_bytes().ct_eq(pending.state.as_str().as_bytes())) {
+        return Err(CallbackError::StateMismatch);
+    }
+    match resp.iss() {
+        Some(iss) if iss != metadata.issuer => {
+            return Err(CallbackError::IssMismatch {
+                expected: metadata.issuer.clone(),
+                found: iss.to_owned(),
+            })
+        }
+        None if metadata.authorization_response_iss_parameter_supported => {
+            return Err(CallbackError::IssMissing)
+        }
+        _ => {}
+    }
+    match resp {
+        CallbackResponse::Error {
+            error,
+            error_description,
+            error_uri,
+            ..
+        } => Err(CallbackError::ProviderError {
+            error,
+            description: error_description,
+            uri: error_uri,
+        }),
+        CallbackResponse::Code { code, .. } => Ok(code),
+    }
+}
+
+/// Whether `url` carries any authorization-response parameter ([`CALLBACK_PARAMS`]) in its
+/// query or fragment: the app then replaces the address with [`strip_callback_params`].
+pub fn callback_params_present(url: &Url) -> bool {
+    [url.query(), url.fragment()]
+        .into_iter()
+        .flat_map(pairs)
+        .any(|(k, _)| CALLBACK_PARAMS.contains(&k.as_str()))
+}
+
+/// `url` without the [`CALLBACK_PARAMS`] in its query and fragment (other parameters kept; an
+/// emptied query or fragment is removed).
+pub fn strip_callback_params(url: &Url) -> Url {
+    let keep = |raw: Option<&str>| -> Option<String> {
+        let kept: Vec<(String, String)> = pairs(raw)
+            .into_iter()
+            .filter(|(k, _)| !CALLBACK_PARAMS.contains(&k.as_str()))
+            .collect();
+        if kept.is_empty() {
+            None
+        } else {
+            Some(crate::http::encode_pairs(
+                kept.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
+    };
+    let mut out = url.clone();
+    if url.query().is_some() {
+        out.set_query(keep(url.query()).as_deref());
+    }
+    if url.fragment().is_some() {
+        out.set_fragment(keep(url.fragment()).as_deref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pkce::PendingRequest;
+
+    fn pending() -> PendingRequest {
+        let mut zero = |b: &mut [u8]| b.fill(7);
+        PendingRequest::new(&mut zero, 0, "/")
+    }
+
+    fn metadata(iss_supported: bool) -> ProviderMetadata {
+        ProviderMetadata {
+            issuer: "https://x.my.erp.net/id".into(),
+            authorization_endpoint: Url::parse("https://x.my.erp.net/id/a").unwrap(),
+            token_endpoint: Url::parse("https://x.my.erp.net/id/t").unwrap(),
+            end_session_endpoint: None,
+            jwks_uri: Url::parse("https://x.my.erp.net/id/j").unwrap(),
+            code_challenge_methods_supported: vec![],
+            id_token_signing_alg_values_supported: vec![],
+            authorization_response_iss_parameter_supported: iss_supported,
+            scopes_supported: vec![],
+            response_types_supported: vec![],
+        }
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(&format!("https://spa.example.com/signin-callback{s}")).unwrap()
+    }
+
+    #[test]
+    fn parses_query_then_fragment() {
+        let r = parse_callback(&url("?code=abc&state=s1&iss=https%3A%2F%2Fx")).unwrap();
+        let CallbackResponse::Code { code, state, iss } = r else {
+            panic!()
+        };
+        assert_eq!(
+            (code.secret(), state.as_deref(), iss.as_deref()),
+            ("abc", Some("s1"), Some("https://x"))
+        );
+        let r = parse_callback(&url("?foo=1#code=frag&state=s2")).unwrap();
+        assert!(matches!(&r, CallbackResponse::Code { code, .. } if code.secret() == "frag"));
+        assert_eq!(r.state(), Some("s2"));
+        let r = parse_callback(&url(
+            "?error=access_denied&error_description=User+said+no&state=s",
+        ))
+        .unwrap();
+        let CallbackResponse::Error {
+            error,
+            error_description,
+            ..
+        } = r
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (error.as_str(), error_description.as_deref()),
+            ("access_denied", Some("User said no"))
+        );
+        let r = parse_callback(&url("?code=c&error=server_error&state=s")).unwrap();
+        assert!(matches!(r, CallbackResponse::Error { .. }));
+    }
+
+    #[test]
+    fn parse_failures() {
+        assert!(matches!(
+            parse_callback(&url("")),
+            Err(CallbackError::NotACallback)
+        ));
+        assert!(matches!(
+            parse_callback(&url("?state=x#y=1")),
+            Err(CallbackError::NotACallback)
+        ));
+        let e = parse_callback(&url("?code=a&code=b&state=s")).unwrap_err();
+        assert!(matches!(&e, CallbackError::DuplicateParameter { name } if name == "code"));
+        assert_eq!(e.code(), "callback_invalid");
+        assert!(matches!(
+            parse_callback(&url("?code=a&state=1&state=2")),
+            Err(CallbackError::DuplicateParameter { .. })
+        ));
+        assert!(matches!(
+            parse_callback(&url("?code=&state=1")),
+            Err(CallbackError::EmptyParameter { name: "code" })
+        ));
+        assert!(matches!(
+            parse_callback(&url("?error=&state=1")),
+            Err(CallbackError::EmptyParameter { name: "error" })
+        ));
+    }
+
+    fn run(
+        query: &str,
+        p: &PendingRequest,
+        iss_supported: bool,
+    ) -> Result<AuthorizationCode, CallbackError> {
+        validate_callback(parse_callback(&url(query))?, p, &metadata(iss_supported))
+    }
+
+    #[test]
+    fn validation_order_and_outcomes() {
+        let p = pending();
+        let st = p.state.as_str().to_owned();
+        let iss = "https%3A%2F%2Fx.my.erp.net%2Fid";
+        assert_eq!(
+            run(&format!("?code=c&state={st}"), &p, false)
+                .unwrap()
+                .secret(),
+            "c"
+        );
+        assert_eq!(
+            run(&format!("?code=c&state={st}&iss={iss}"), &p, true)
+                .unwrap()
+                .secret(),
+            "c"
+        );
+        let e = run("?code=c", &p, false).unwrap_err();
+        assert!(matches!(e, CallbackError::StateMissing));
+        assert_eq!(e.code(), "state_mismatch");
+        // A wrong state wins over a wrong iss and over an error response.
+        let e = run(
+            "?error=access_denied&state=nope&iss=https%3A%2F%2Fevil",
+            &p,
+            true,
+        )
+        .unwrap_err();
+        assert!(matches!(e, CallbackError::StateMismatch));
+        let e = run(
+            &format!("?code=c&state={st}&iss=https%3A%2F%2Fevil"),
+            &p,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(&e, CallbackError::IssMismatch { found, .. } if found == "https://evil"));
+        assert_eq!(e.code(), "iss_mismatch");
+        let e = run(&format!("?code=c&state={st}"), &p, true).unwrap_err();
+        assert!(matches!(e, CallbackError::IssMissing));
+        // An iss mismatch wins over an error response.
+        let e = run(
+            &format!("?error=access_denied&state={st}&iss=https%3A%2F%2Fevil"),
+            &p,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(e, CallbackError::IssMismatch { .. }));
+        let e = run(
+            &format!("?error=login_required&error_uri=https%3A%2F%2Fe&state={st}&iss={iss}"),
+            &p,
+            true,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, CallbackError::ProviderError { error, uri: Some(_), .. } if error == "login_required")
+        );
+        assert_eq!(e.code(), "callback_error");
+    }
+
+    #[test]
+    fn address_bar_cleaning() {
+        assert!(callback_params_present(&url("?code=a")));
+        assert!(callback_params_present(&url("#state=a")));
+        assert!(callback_params_present(&url("?error=x")));
+        assert!(!callback_params_present(&url("?tab=2#top")));
+        assert_eq!(
+            strip_callback_params(&url("?code=a&state=b&tab=2#iss=x")).as_str(),
+            "https://spa.example.com/signin-callback?tab=2"
+        );
+        assert_eq!(
+            strip_callback_params(&url("?code=a&state=b")).as_str(),
+            "https://spa.example.com/signin-callback"
+        );
+    }
+
+    #[test]
+    fn code_is_redacted() {
+        let r = parse_callback(&url("?code=supersecret&state=s")).unwrap();
+        assert!(!format!("{r:?}").contains("supersecret"));
+    }
+}
