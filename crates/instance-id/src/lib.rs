@@ -11,10 +11,11 @@ mod callback;
 mod config;
 mod discovery;
 mod http;
-#[allow(dead_code)] // key choice used by the ID token checks (next commit)
+mod id_token;
 mod jwks;
 mod jws;
 mod pkce;
+mod token;
 
 pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
 pub use callback::{
@@ -28,9 +29,16 @@ pub use discovery::{
     ProviderMetadata,
 };
 pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
+pub use id_token::{
+    allowed_algorithms, validate_id_token, IdTokenClaims, IdTokenError, IdTokenExpectations,
+    SignatureCheck, UnverifiedIdToken, VerifiedIdToken, DEFAULT_LEEWAY_SECS,
+};
 pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
-pub use jws::JwsAlgorithm;
+pub use jws::{JwsAlgorithm, JwtCompactVerifier, SignatureError, SignatureVerifier};
 pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
+};
+pub use token::{
+    parse_token_response, token_request, AccessToken, IdToken, TokenError, TokenResponse,
 };

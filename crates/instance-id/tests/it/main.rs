@@ -1,0 +1,5 @@
+//! Integration tests with real keys: one binary, several modules (faster to build).
+
+mod support;
+
+mod signature;
