@@ -14,7 +14,9 @@ mod http;
 mod id_token;
 mod jwks;
 mod jws;
+mod logout;
 mod pkce;
+mod session;
 mod token;
 
 pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
@@ -35,10 +37,12 @@ pub use id_token::{
 };
 pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
 pub use jws::{JwsAlgorithm, JwtCompactVerifier, SignatureError, SignatureVerifier};
+pub use logout::{end_session_url, parse_logout_return, LogoutError};
 pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
 };
+pub use session::SessionTimes;
 pub use token::{
     parse_token_response, token_request, AccessToken, IdToken, TokenError, TokenResponse,
 };
