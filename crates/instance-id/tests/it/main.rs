@@ -2,4 +2,6 @@
 
 mod support;
 
+mod props;
+mod rules;
 mod signature;
