@@ -10,11 +10,13 @@ use crate::discovery::ProviderMetadata;
 use crate::pkce::PendingRequest;
 
 /// The authorization code: one-shot and secret. Not `Clone`; `Debug` prints `[redacted]`.
+/// Only [`validate_callback`] hands one out.
 pub struct AuthorizationCode(String);
 
 impl AuthorizationCode {
-    /// Wraps a code (e.g. one received by other means).
-    pub fn new(code: impl Into<String>) -> Self {
+    /// Wraps a code. Crate-private on purpose: outside this crate a code only comes out of
+    /// [`validate_callback`], so no token request can be described for an unchecked callback.
+    pub(crate) fn new(code: impl Into<String>) -> Self {
         AuthorizationCode(code.into())
     }
 
@@ -208,7 +210,7 @@ pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
     }
     match take("code") {
         Some(code) if !code.is_empty() => Ok(CallbackResponse::Code {
-            code: AuthorizationCode(code),
+            code: AuthorizationCode::new(code),
             state,
             iss,
         }),
