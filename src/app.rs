@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::auth::Auth;
 use crate::components::Nav;
-use crate::routes::{Diagnostics, Home, NotFound, SigninCallback};
+use crate::routes::{Diagnostics, Explorer, Home, NotFound, SigninCallback};
 
 /// The whole app.
 #[component]
@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/signin-callback") view=SigninCallback/>
+                    <Route path=path!("/explorer") view=Explorer/>
                     <Route path=path!("/diagnostics") view=Diagnostics/>
                 </Routes>
             </main>

@@ -1,6 +1,7 @@
 //! ERP.net sign-in client: a Leptos single-page app over the `instance-id` core.
 #![cfg(target_arch = "wasm32")]
 
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod browser;

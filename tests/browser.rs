@@ -113,13 +113,26 @@ async fn app_mounts_discovers_and_shows_the_sign_in_button() {
     stub_fetch(&[
         ("/config.json", 200, "application/json", CONFIG),
         ("/sys/auto-discovery", 404, "text/plain", "not here"),
-        ("/id/.well-known/openid-configuration", 200, "application/json", &meta),
+        (
+            "/id/.well-known/openid-configuration",
+            200,
+            "application/json",
+            &meta,
+        ),
         ("/jwks", 200, "application/json", r#"{"keys":[]}"#),
     ]);
-    let button = mount_and_wait("[data-testid=sign-in]").await.expect("sign-in button appears");
+    let button = mount_and_wait("[data-testid=sign-in]")
+        .await
+        .expect("sign-in button appears");
     assert_eq!(button.text_content().unwrap_or_default().trim(), "Sign in");
-    let document = web_sys::window().and_then(|w| w.document()).expect("document");
-    assert!(document.query_selector("[data-testid=auth-error]").ok().flatten().is_none());
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    assert!(document
+        .query_selector("[data-testid=auth-error]")
+        .ok()
+        .flatten()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -130,9 +143,17 @@ async fn a_config_without_client_id_is_named() {
         "application/json",
         r#"{"instance_url":"http://127.0.0.1:8400","scopes":"openid"}"#,
     )]);
-    let panel = mount_and_wait("[data-testid=auth-error]").await.expect("error panel");
-    assert_eq!(panel.get_attribute("data-error-code").as_deref(), Some("config_invalid"));
-    assert!(panel.text_content().unwrap_or_default().contains("client_id"));
+    let panel = mount_and_wait("[data-testid=auth-error]")
+        .await
+        .expect("error panel");
+    assert_eq!(
+        panel.get_attribute("data-error-code").as_deref(),
+        Some("config_invalid")
+    );
+    assert!(panel
+        .text_content()
+        .unwrap_or_default()
+        .contains("client_id"));
 }
 
 #[wasm_bindgen_test]
@@ -143,8 +164,18 @@ async fn an_issuer_that_differs_is_refused() {
     );
     stub_fetch(&[
         ("/config.json", 200, "application/json", CONFIG),
-        ("/id/.well-known/openid-configuration", 200, "application/json", &meta),
+        (
+            "/id/.well-known/openid-configuration",
+            200,
+            "application/json",
+            &meta,
+        ),
     ]);
-    let panel = mount_and_wait("[data-testid=auth-error]").await.expect("error panel");
-    assert_eq!(panel.get_attribute("data-error-code").as_deref(), Some("issuer_mismatch"));
+    let panel = mount_and_wait("[data-testid=auth-error]")
+        .await
+        .expect("error panel");
+    assert_eq!(
+        panel.get_attribute("data-error-code").as_deref(),
+        Some("issuer_mismatch")
+    );
 }

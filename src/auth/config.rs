@@ -29,7 +29,7 @@ pub struct AppConfig {
 }
 
 /// What is wrong with `config.json`; every variant names the field when there is one.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigProblem {
     /// The file could not be fetched at all.
     #[error("config.json could not be loaded: {0}")]
@@ -50,10 +50,12 @@ pub enum ConfigProblem {
     #[error("config.json field `{0}` must be a string")]
     NotString(&'static str),
     /// `sign_in_mode` is not one of the three modes.
-    #[error("config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {0:?}")]
+    #[error(
+        "config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {0:?}"
+    )]
     SignInMode(String),
     /// The core rejected a value.
-    #[error("config.json field `{}` is invalid: {0}", .0.field())]
+    #[error("config.json field `{field}` is invalid: {0}", field = .0.field())]
     Invalid(#[from] ConfigError),
 }
 
@@ -97,7 +99,10 @@ pub fn parse_config(body: &[u8], app_base: &str) -> Result<AppConfig, ConfigProb
     })
 }
 
-fn required<'a>(map: &'a Map<String, Value>, field: &'static str) -> Result<&'a str, ConfigProblem> {
+fn required<'a>(
+    map: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, ConfigProblem> {
     match map.get(field) {
         None | Some(Value::Null) => Err(ConfigProblem::Missing(field)),
         Some(Value::String(s)) => Ok(s),

@@ -55,6 +55,9 @@ pub enum SignInError {
     /// The ID token failed a validation rule.
     #[error(transparent)]
     IdToken(#[from] instance_id::IdTokenError),
+    /// The return from the end-session endpoint did not carry the state sent with it.
+    #[error("the sign-out response did not match the sign-out this tab started: {0}")]
+    Logout(#[source] instance_id::LogoutError),
 }
 
 /// What a person can do about an error.
@@ -109,6 +112,7 @@ impl AppError {
                 SignInError::Token(t) => t.code(),
                 SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => "jwks_failed",
                 SignInError::IdToken(i) => i.code(),
+                SignInError::Logout(_) => "logout_state_mismatch",
             },
         }
     }
@@ -132,6 +136,7 @@ impl AppError {
             "issuer_mismatch" => "The ERP.net instance identified itself unexpectedly",
             "state_mismatch" => "This sign-in response was not expected",
             "callback_error" => "The sign-in was not completed",
+            "callback_invalid" => "The sign-in response was malformed",
             "iss_mismatch" => "The sign-in response came from an unexpected issuer",
             "token_request_failed" => "Cannot reach the sign-in service",
             "token_error" => "The sign-in service refused to issue tokens",

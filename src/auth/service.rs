@@ -3,21 +3,28 @@
 use std::sync::Arc;
 
 use instance_id::{
-    authorization_url, jwks_request, parse_callback, parse_jwks, parse_token_response,
-    token_request, validate_callback, validate_id_token, AuthorizeOptions, IdTokenExpectations,
-    JwkSet, JwtCompactVerifier, PendingRequest, SessionTimes,
+    authorization_url, end_session_url, jwks_request, parse_callback, parse_jwks,
+    parse_logout_return, parse_token_response, token_request, validate_callback, validate_id_token,
+    AuthorizeOptions, IdTokenExpectations, JwkSet, JwtCompactVerifier, PendingRequest,
+    SessionTimes, State,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::error::{AppError, SignInError, StartError};
 use crate::auth::{Instance, Session};
-use crate::browser::{clock, http, location, random::BrowserRandom, storage};
+use crate::browser::{channel, clock, http, location, random::BrowserRandom, storage};
 
 /// sessionStorage prefix of pending sign-in requests, keyed by their state.
 const PENDING_PREFIX: &str = "erpnet.pending.";
 /// sessionStorage flag: this tab was signed in (not a secret: it only says to try `prompt=none`).
 const SIGNED_IN_FLAG: &str = "erpnet.signed_in";
+/// sessionStorage: the state of a silent (`prompt=none`) sign-in, whose failure is quiet.
+const SILENT_KEY: &str = "erpnet.silent";
+/// sessionStorage: the state sent with a sign-out, checked when the browser comes back.
+const LOGOUT_KEY: &str = "erpnet.logout";
+/// BroadcastChannel message: a tab signed out.
+const SIGNED_OUT: &str = "signed-out";
 
 /// Where start-up stands.
 #[derive(Debug, Clone)]
@@ -126,6 +133,18 @@ impl Auth {
         };
         let instance = Arc::new(instance);
         self.phase.set(Phase::Ready(instance.clone()));
+        self.listen_to_other_tabs();
+        self.finish_sign_out();
+        if self.should_restore() {
+            // Reload: memory is gone, but the Instance ID session may still be alive. Ask it
+            // without any UI; `login_required` brings the sign-in button back quietly.
+            storage::remove(SIGNED_IN_FLAG);
+            let path = location::current_url()
+                .map(|u| self.app_path(&u))
+                .unwrap_or_else(|| "/".to_owned());
+            self.redirect(&instance, &path, true);
+            return;
+        }
         if self.jwks.get_untracked().is_none() {
             // Fetched early so it is ready before any token response arrives.
             if let Ok(jwks) = fetch_jwks(&instance).await {
@@ -140,15 +159,31 @@ impl Auth {
             self.error.set(Some(SignInError::NotReady.into()));
             return;
         };
+        self.redirect(&instance, return_path, false);
+    }
+
+    fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) {
         self.busy.set(true);
         self.error.set(None);
         let pending = PendingRequest::new(&mut BrowserRandom, clock::now(), return_path);
+        let options = AuthorizeOptions {
+            prompt: silent.then(|| "none".to_owned()),
+            ..AuthorizeOptions::default()
+        };
         let url = authorization_url(
             &instance.config.client,
             &instance.metadata,
             &pending,
-            &AuthorizeOptions::default(),
+            &options,
         );
+        if silent {
+            storage::set(
+                SILENT_KEY,
+                &format!("{}\n{return_path}", pending.state.as_str()),
+            );
+        } else {
+            storage::remove(SILENT_KEY);
+        }
         let key = format!("{PENDING_PREFIX}{}", pending.state.as_str());
         let stored = serde_json::to_string(&pending)
             .map(|json| storage::set(&key, &json))
@@ -167,8 +202,23 @@ impl Auth {
     /// Call it once start-up is [`Phase::Ready`].
     pub async fn complete_sign_in(&self, instance: Arc<Instance>) -> Result<String, AppError> {
         self.busy.set(true);
+        let silent = storage::take(SILENT_KEY);
+        let callback_state = location::current_url().and_then(|u| {
+            instance_id::parse_callback(&u)
+                .ok()
+                .and_then(|r| r.state().map(str::to_owned))
+        });
         let result = self.redeem(&instance).await;
         self.busy.set(false);
+        if let (Err(_), Some(silent)) = (&result, silent) {
+            // A failed silent restore (`login_required` or anything else) is not an error for
+            // the user: they simply are not signed in any more.
+            if let Some((state, path)) = silent.split_once('\n') {
+                if callback_state.as_deref() == Some(state) {
+                    return Ok(path.to_owned());
+                }
+            }
+        }
         match result {
             Ok((session, return_path)) => {
                 storage::set(SIGNED_IN_FLAG, "1");
@@ -182,6 +232,81 @@ impl Auth {
                 Err(e)
             }
         }
+    }
+
+    /// Forgets the session in this and every other tab, then ends the Instance ID session
+    /// (end-session endpoint with `id_token_hint`, `post_logout_redirect_uri` and `state`).
+    pub fn sign_out(&self) {
+        let session = self.session.get_untracked();
+        self.session.set(None);
+        storage::remove(SIGNED_IN_FLAG);
+        channel::announce(SIGNED_OUT);
+        let Some(instance) = self.instance() else {
+            return;
+        };
+        let state = State::generate(&mut BrowserRandom);
+        let url = end_session_url(
+            &instance.config.client,
+            &instance.metadata,
+            session.as_ref().map(|s| &s.id_token),
+            &state,
+        );
+        if let Some(url) = url {
+            if let Ok(json) = serde_json::to_string(&state) {
+                storage::set(LOGOUT_KEY, &json);
+            }
+            location::navigate(url.as_str());
+        }
+    }
+
+    /// Back from the end-session endpoint: check the state and clean the address bar.
+    fn finish_sign_out(&self) {
+        let Some(expected) =
+            storage::take(LOGOUT_KEY).and_then(|json| serde_json::from_str::<State>(&json).ok())
+        else {
+            return;
+        };
+        let Some(url) = location::current_url() else {
+            return;
+        };
+        if url.query_pairs().any(|(k, _)| k == "state") {
+            if let Err(e) = parse_logout_return(&url, &expected) {
+                self.error.set(Some(SignInError::Logout(e).into()));
+            }
+            location::replace_url(&self.app_base());
+        }
+    }
+
+    /// True on a fresh load of a tab that was signed in before (and is not a callback).
+    fn should_restore(&self) -> bool {
+        self.session.get_untracked().is_none()
+            && storage::get(SIGNED_IN_FLAG).is_some()
+            && !location::current_url().is_some_and(|u| instance_id::callback_params_present(&u))
+    }
+
+    /// The app path (below the base) and query of `url`, for coming back to it.
+    fn app_path(&self, url: &url::Url) -> String {
+        let base_path = url::Url::parse(&self.app_base())
+            .map(|b| b.path().to_owned())
+            .unwrap_or_else(|_| "/".to_owned());
+        let rest = url
+            .path()
+            .strip_prefix(base_path.trim_end_matches('/'))
+            .unwrap_or("/");
+        match url.query() {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest.to_owned(),
+        }
+    }
+
+    fn listen_to_other_tabs(&self) {
+        let session = self.session;
+        channel::listen(move |message| {
+            if message == SIGNED_OUT {
+                session.set(None);
+                storage::remove(SIGNED_IN_FLAG);
+            }
+        });
     }
 
     async fn redeem(&self, instance: &Instance) -> Result<(Session, String), SignInError> {
@@ -226,15 +351,16 @@ impl Auth {
             Some(jwks) => jwks,
             None => Arc::new(fetch_jwks(instance).await?),
         };
-        let claims = match validate_id_token(&tokens.id_token, &jwks, &expectations, &JwtCompactVerifier) {
-            Err(e) if e.should_refetch_jwks() => {
-                // Key rotation: refetch once, then decide for good.
-                let fresh = Arc::new(fetch_jwks(instance).await?);
-                self.jwks.set(Some(fresh.clone()));
-                validate_id_token(&tokens.id_token, &fresh, &expectations, &JwtCompactVerifier)?
-            }
-            other => other?,
-        };
+        let claims =
+            match validate_id_token(&tokens.id_token, &jwks, &expectations, &JwtCompactVerifier) {
+                Err(e) if e.should_refetch_jwks() => {
+                    // Key rotation: refetch once, then decide for good.
+                    let fresh = Arc::new(fetch_jwks(instance).await?);
+                    self.jwks.set(Some(fresh.clone()));
+                    validate_id_token(&tokens.id_token, &fresh, &expectations, &JwtCompactVerifier)?
+                }
+                other => other?,
+            };
         let scopes = tokens
             .scope
             .as_deref()

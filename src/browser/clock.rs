@@ -9,9 +9,10 @@ pub fn now() -> u64 {
 pub fn ticking_now() -> leptos::prelude::Signal<u64> {
     use leptos::prelude::*;
     let (now_s, set_now) = signal(now());
-    if let Ok(handle) =
-        set_interval_with_handle(move || set_now.set(now()), std::time::Duration::from_secs(1))
-    {
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(now()),
+        std::time::Duration::from_secs(1),
+    ) {
         on_cleanup(move || handle.clear());
     }
     now_s.into()

@@ -3,6 +3,7 @@
 //! Everything above this module works with plain values, so the protocol rules stay in the
 //! `instance-id` core and can be tested natively.
 
+pub mod channel;
 pub mod clock;
 pub mod http;
 pub mod location;

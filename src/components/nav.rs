@@ -15,12 +15,17 @@ pub fn Nav() -> impl IntoView {
             <A href="/" attr:class="brand">"ERP.net sign-in"</A>
             <nav aria-label="Main">
                 <A href="/">"Home"</A>
+                <A href="/explorer">"Domain API"</A>
                 <A href="/diagnostics">"Diagnostics"</A>
             </nav>
             <div class="user">
                 {move || session.with(|s| s.as_ref().map(|s| {
                     let name = s.display_name().to_owned();
-                    view! { <span class="user-name" data-testid="user-name">{name}</span> }
+                    view! {
+                        <span class="user-name" data-testid="user-name">{name}</span>
+                        <button type="button" class="secondary sign-out" data-testid="sign-out"
+                            on:click=move |_| auth.sign_out()>"Sign out"</button>
+                    }
                 }))}
             </div>
         </header>

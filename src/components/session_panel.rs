@@ -12,7 +12,7 @@ pub fn SessionPanel(
     /// The current time in Unix seconds, ticking.
     now: Signal<u64>,
 ) -> impl IntoView {
-    let times = session.times.clone();
+    let times = session.times;
     let left = move || match times.seconds_left(now.get()) {
         Some(s) => format!("{}:{:02}", s / 60, s % 60),
         None => "unknown".to_owned(),
@@ -21,7 +21,12 @@ pub fn SessionPanel(
         .claims
         .extra
         .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
         .collect();
     view! {
         <section class="session-panel" aria-labelledby="session-title">

@@ -17,8 +17,16 @@ pub fn SignInButton() -> impl IntoView {
         let path = location.pathname.get_untracked();
         let search = location.search.get_untracked();
         // The callback page is no place to come back to.
-        let path = if path.ends_with("/signin-callback") { "/".to_owned() } else { path };
-        let return_path = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let path = if path.ends_with("/signin-callback") {
+            "/".to_owned()
+        } else {
+            path
+        };
+        let return_path = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
         auth.sign_in(&return_path);
     };
     view! {

@@ -51,7 +51,7 @@ pub fn Diagnostics() -> impl IntoView {
                                     <tr data-testid=format!("diag-{id}")><th scope="row">{label}</th><td>{value}</td></tr>
                                 }).collect_view()}
                                 <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
-                                    <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.len().to_string())}</td></tr>
+                                    <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
                             </tbody>
                         </table>
                     }.into_any()

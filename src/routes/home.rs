@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::auth::{Auth, Phase};
-use crate::components::{ErrorPanel, SessionPanel, SignInButton, Spinner};
 use crate::browser::clock;
+use crate::components::{ErrorPanel, SessionPanel, SignInButton, Spinner};
 
 /// Shows progress while the instance is discovered, then the sign-in button or the session.
 #[component]

@@ -32,7 +32,13 @@ pub fn SigninCallback() -> impl IntoView {
                 let navigate = navigate.clone();
                 spawn_local(async move {
                     match auth.complete_sign_in(instance).await {
-                        Ok(path) => navigate(&path, NavigateOptions { replace: true, ..Default::default() }),
+                        Ok(path) => navigate(
+                            &path,
+                            NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        ),
                         Err(e) => set_failed.set(Some(e)),
                     }
                 });

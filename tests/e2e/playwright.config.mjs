@@ -37,13 +37,13 @@ export default defineConfig({
     {
       command: `node scripts/serve.mjs --dir dist --port ${APP_PORT} --config tests/e2e/config.e2e.json`,
       cwd: root,
-      url: `${APP}/`,
+      url: `http://127.0.0.1:${APP_PORT}/`,
       reuseExistingServer: false,
     },
     {
       command: `node scripts/serve.mjs --dir dist-sub --port ${SUB_PORT} --base /sub/ --config tests/e2e/config.e2e.json`,
       cwd: root,
-      url: `${APP_SUB}/`,
+      url: `http://127.0.0.1:${SUB_PORT}/sub/`,
       reuseExistingServer: false,
     },
   ],

@@ -3,6 +3,8 @@ import { test, expect } from '@playwright/test';
 import { control, expectNoSecretsStored, logIn, resetInstance, signIn, watchSecrets } from './helpers.mjs';
 import { DEMO, INSTANCE } from './env.mjs';
 
+const isTokenPost = (e) => e.method === 'POST' && e.path === '/id/connect/token';
+
 test.beforeEach(async ({ request }) => resetInstance(request));
 
 test('redirect sign-in shows the user name and cleans the address bar', async ({ page }) => {
@@ -15,10 +17,13 @@ test('redirect sign-in shows the user name and cleans the address bar', async ({
   await expectNoSecretsStored(page, seen);
 });
 
-test('sign-in returns to the page the user was on', async ({ page }) => {
+test('sign-in returns to the page the user was on, query included', async ({ page }) => {
   const seen = watchSecrets(page);
-  await signIn(page, '/diagnostics');
-  expect(new URL(page.url()).pathname).toBe('/diagnostics');
+  await signIn(page, '/explorer?set=Crm_Customers&top=3');
+  const url = new URL(page.url());
+  expect(url.pathname).toBe('/explorer');
+  expect(url.searchParams.get('set')).toBe('Crm_Customers');
+  await expect(page.getByTestId('row-count')).toHaveText('3 rows');
   await expectNoSecretsStored(page, seen);
 });
 
@@ -33,7 +38,7 @@ test('a provider error is shown with its description, before any token request',
   await expect(error).toContainText('The user denied the request');
   await expect(page.getByTestId('sign-in')).toBeEnabled();
   const log = await (await request.get(`${INSTANCE}/__control/log`)).json();
-  expect(log.filter((e) => e.path.endsWith('/connect/token'))).toHaveLength(0);
+  expect(log.filter(isTokenPost)).toHaveLength(0);
   await expectNoSecretsStored(page, seen);
 });
 
@@ -45,7 +50,7 @@ test('a callback with an unknown state is refused and the code is never redeemed
   await expect(page.getByTestId('sign-in')).toBeEnabled();
   expect(new URL(page.url()).search).toBe('');
   const log = await (await request.get(`${INSTANCE}/__control/log`)).json();
-  expect(log.filter((e) => e.path.endsWith('/connect/token'))).toHaveLength(0);
+  expect(log.filter(isTokenPost)).toHaveLength(0);
   await expectNoSecretsStored(page, seen);
 });
 
@@ -61,7 +66,7 @@ test('reloading or replaying the callback never redeems a code twice', async ({ 
   await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'state_mismatch');
   await expect(page.getByTestId('sign-in')).toBeEnabled();
   const log = await (await request.get(`${INSTANCE}/__control/log`)).json();
-  expect(log.filter((e) => e.path.endsWith('/connect/token'))).toHaveLength(1);
+  expect(log.filter(isTokenPost)).toHaveLength(1);
   await expectNoSecretsStored(page, seen);
 });
 
