@@ -80,3 +80,36 @@ export async function resetInstance(request) {
   const res = await request.post(`${INSTANCE}/__control/reset`);
   expect(res.ok()).toBe(true);
 }
+
+/** The stand-in's request log (see dev/instance/README.md): [{time, method, path, query, status}]. */
+export async function instanceLog(request) {
+  const res = await request.get(`${INSTANCE}/__control/log`);
+  expect(res.ok()).toBe(true);
+  return res.json();
+}
+
+/** Authorization requests in the stand-in's log (the `/resume` hop after the login form excluded). */
+export const authorizeRequests = (log) => log.filter((e) => e.path === '/id/connect/authorize');
+
+/** Token requests (code redemptions) in the stand-in's log. */
+export const tokenRequests = (log) => log.filter((e) => e.method === 'POST' && e.path === '/id/connect/token');
+
+/** Domain API GETs (CORS preflights left out) in the stand-in's log. */
+export const apiRequests = (log) => log.filter((e) => e.method === 'GET' && e.path.startsWith('/api/domain/odata/'));
+
+/**
+ * Clicks sign-in where the Instance ID may still have a session (SSO): the browser comes back
+ * without a login form; if the form is shown after all, it is filled.
+ */
+export async function signInAgain(page, button = page.getByTestId('sign-in')) {
+  await button.click();
+  const loginForm = page.locator('input[name=login]');
+  await expect(page.getByTestId('user-name').or(loginForm)).toBeVisible();
+  if (await loginForm.isVisible()) await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+}
+
+/** Records what the browser console says on `page` (for reports of app bugs). */
+export function consoleOf(seen) {
+  return seen.console.length ? seen.console.join('\n') : '(console empty)';
+}

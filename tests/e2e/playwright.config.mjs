@@ -31,6 +31,10 @@ export default defineConfig({
       cwd: root,
       env: { PORT: String(INSTANCE_PORT), APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/` },
       url: `${INSTANCE}/id/.well-known/openid-configuration`,
+      // The stand-in listens before its request handler is attached, so a readiness probe that
+      // lands in between is never answered; its own "listening" line (printed once the handler
+      // is in place) settles the race.
+      wait: { stdout: /ERP\.net stand-in listening at/ },
       reuseExistingServer: false,
       stdout: 'ignore',
     },

@@ -1,0 +1,76 @@
+// Reload: memory is gone, the session comes back through a top-level prompt=none
+// authorization while the Instance ID session lives, and falls back quietly when it does not.
+import { test, expect } from '@playwright/test';
+import {
+  authorizeRequests, expectNoSecretsStored, instanceLog, resetInstance, signIn, tokenRequests, watchSecrets,
+} from './helpers.mjs';
+import { DEMO, INSTANCE } from './env.mjs';
+
+const SIGNED_IN_FLAG = 'erpnet.signed_in';
+
+test.beforeEach(async ({ request }) => resetInstance(request));
+
+test('a reload restores the session with no click (prompt=none)', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer?set=Crm_Customers&top=2');
+  await expect(page.getByTestId('row-count')).toHaveText('2 rows');
+
+  const started = Date.now();
+  await page.reload();
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name, { timeout: 5_000 });
+  const restoreMs = Date.now() - started;
+  test.info().annotations.push({ type: 'reload->user-name', description: `${restoreMs} ms` });
+
+  // Back on the same page with the same query, and its rows.
+  const url = new URL(page.url());
+  expect(url.pathname).toBe('/explorer');
+  expect(url.searchParams.get('set')).toBe('Crm_Customers');
+  await expect(page.getByTestId('row-count')).toHaveText('2 rows');
+
+  const log = await instanceLog(request);
+  const authorizes = authorizeRequests(log);
+  expect(authorizes.map((e) => e.query.prompt)).toEqual([undefined, 'none']);
+  expect(tokenRequests(log)).toHaveLength(2);
+  await expectNoSecretsStored(page, seen);
+});
+
+test('a reload after the Instance ID session ended falls back quietly to sign-in', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  await signIn(page);
+
+  // Sign out at the stand-in in another tab (the app is not told).
+  const other = await page.context().newPage();
+  await other.goto(`${INSTANCE}/id/connect/endsession`);
+  await expect(other.getByRole('heading', { name: 'Signed out' })).toBeVisible();
+  await other.close();
+
+  await page.reload();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  await expect(page.getByTestId('user-name')).toHaveCount(0);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  expect(new URL(page.url()).pathname).toBe('/');
+  const log = await instanceLog(request);
+  expect(authorizeRequests(log).map((e) => e.query.prompt)).toEqual([undefined, 'none']);
+  expect(tokenRequests(log)).toHaveLength(1);
+  await expectNoSecretsStored(page, seen);
+});
+
+test('only the "was signed in" flag, no Instance ID session: quiet sign-in button', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  await page.evaluate((flag) => sessionStorage.setItem(flag, '1'), SIGNED_IN_FLAG);
+  await page.reload();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  await expect(page.getByTestId('user-name')).toHaveCount(0);
+  expect(new URL(page.url()).pathname).toBe('/');
+  const log = await instanceLog(request);
+  expect(authorizeRequests(log).map((e) => e.query.prompt)).toEqual(['none']);
+  expect(tokenRequests(log)).toHaveLength(0);
+  // The flag is spent: another reload does not bounce through the Instance ID again.
+  await page.reload();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  expect(authorizeRequests(await instanceLog(request))).toHaveLength(1);
+  await expectNoSecretsStored(page, seen);
+});
