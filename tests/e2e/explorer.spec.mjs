@@ -1,0 +1,126 @@
+// The Domain API explorer against the stand-in's OData service (25 customers, 10 rows a page).
+import { test, expect } from '@playwright/test';
+import { apiRequests, expectNoSecretsStored, instanceLog, resetInstance, signIn, watchSecrets } from './helpers.mjs';
+import { INSTANCE } from './env.mjs';
+
+const ODATA = `${INSTANCE}/api/domain/odata/`;
+
+test.beforeEach(async ({ request }) => resetInstance(request));
+
+/** Fills the explorer's form and runs the query. */
+async function runQuery(page, { set, select = '', filter = '', top = '' }) {
+  await page.getByTestId('entity-set').fill(set);
+  await page.getByTestId('select').fill(select);
+  await page.getByTestId('filter').fill(filter);
+  await page.getByTestId('top').fill(top);
+  await page.getByTestId('run-query').click();
+}
+
+/** Every Domain API GET the page sends, with all its headers. */
+function watchApiRequests(page) {
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(ODATA) && r.method() === 'GET') sent.push(r.allHeaders().then((headers) => ({ url: r.url(), headers })));
+  });
+  return () => Promise.all(sent);
+}
+
+const column = (page, n) => page.getByTestId('results').locator(`tbody tr td:nth-child(${n})`);
+const headers = (page) => page.getByTestId('results').locator('thead th');
+/** The table's column names, in any order (their order has a test of its own). */
+const columnSet = async (page) => (await headers(page).allTextContents()).sort();
+
+test('Crm_Customers rows, paged with next-page, each request with the bearer token', async ({ page }) => {
+  const seen = watchSecrets(page);
+  const apiSent = watchApiRequests(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_Customers' });
+
+  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  await expect(page.getByTestId('results').locator('tbody tr')).toHaveCount(10);
+  expect(await columnSet(page)).toEqual(['Active', 'City', 'CreditLimit', 'Email', 'Id', 'Name', 'Number']);
+  const names = page.getByTestId('results').getByRole('cell', { name: /^[A-Z]\w+ [A-Z]\w+$/ });
+  await expect(names.first()).toHaveText('Acme Trading');
+
+  await page.getByTestId('next-page').click();
+  await expect(names.first()).toHaveText('Kestrel Aviation');
+  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  await page.getByTestId('next-page').click();
+  await expect(names.first()).toHaveText('Umbra Media');
+  await expect(page.getByTestId('row-count')).toHaveText('5 rows');
+  await expect(page.getByTestId('next-page')).toHaveCount(0);
+
+  const sent = await apiSent();
+  expect(sent.length).toBeGreaterThanOrEqual(3); // exactly one per action: see the fixme test below
+  for (const { headers: h } of sent) {
+    const m = /^Bearer (\S+)$/.exec(h.authorization ?? '');
+    expect(m, 'Authorization: Bearer <token>').toBeTruthy();
+    expect(seen.secrets.has(m[1]), 'the bearer token is the access token from the token response').toBe(true);
+    expect(h.cookie, 'no cookies to the Domain API').toBeUndefined();
+  }
+  await expectNoSecretsStored(page, seen);
+});
+
+test('$select limits the columns', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_Customers', select: 'Name,City' });
+  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  expect(await columnSet(page)).toEqual(['City', 'Name']);
+  expect(new URL(page.url()).searchParams.get('select')).toBe('Name,City');
+  await expectNoSecretsStored(page, seen);
+});
+
+test('$filter eq and $top narrow the rows', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_Customers', select: 'Name', filter: "City eq 'Sofia'" });
+  await expect(page.getByTestId('row-count')).toHaveText('4 rows');
+  await expect(column(page, 1)).toHaveText(['Acme Trading', 'Harbor Supplies', 'Orchid Cosmetics', 'Vertex Software']);
+  await expect(page.getByTestId('next-page')).toHaveCount(0);
+
+  await runQuery(page, { set: 'Crm_Customers', select: 'Name', filter: "City eq 'Sofia'", top: '2' });
+  await expect(page.getByTestId('row-count')).toHaveText('2 rows');
+  await expect(column(page, 1)).toHaveText(['Acme Trading', 'Harbor Supplies']);
+  await expectNoSecretsStored(page, seen);
+});
+
+test('an unknown entity set shows the OData error (404)', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_NoSuchSet' });
+  const error = page.getByTestId('api-error');
+  await expect(error).toContainText("Resource not found for the segment 'Crm_NoSuchSet'");
+  await expect(error).toHaveAttribute('data-status', '404');
+  await expect(page.getByTestId('results')).toHaveCount(0);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  expect(apiRequests(await instanceLog(request)).map((e) => [e.path, e.status]))
+    .toContainEqual(['/api/domain/odata/Crm_NoSuchSet', 404]);
+  await expectNoSecretsStored(page, seen);
+});
+
+// APP BUG: the table's columns come out sorted by name (serde_json::Map without
+// `preserve_order`), not in the server's order or the $select order ("Name,City" shows City, Name).
+test.fixme('columns keep the order of $select and of the server', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_Customers', select: 'Name,City' });
+  await expect(headers(page)).toHaveText(['Name', 'City']);
+  await runQuery(page, { set: 'Crm_Customers' });
+  await expect(headers(page)).toHaveText(['Id', 'Number', 'Name', 'Email', 'City', 'Active', 'CreditLimit']);
+  await expectNoSecretsStored(page, seen);
+});
+
+// APP BUG: each "Run query" sends the same GET twice (both answered 200): the form's navigation
+// changes the query memo and the effect that resets `next` refetches the LocalResource again.
+// A query that arrives in the URL (e.g. after sign-in) and "Next page" send one request each.
+test.fixme('one Run query click sends one Domain API request', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  await signIn(page, '/explorer');
+  await runQuery(page, { set: 'Crm_Customers', top: '3' });
+  await expect(page.getByTestId('row-count')).toHaveText('3 rows');
+  await page.waitForTimeout(500); // let a duplicate, if any, reach the stand-in
+  expect(apiRequests(await instanceLog(request)).map((e) => [e.path, e.status]))
+    .toEqual([['/api/domain/odata/Crm_Customers', 200]]);
+  await expectNoSecretsStored(page, seen);
+});
