@@ -57,15 +57,19 @@ async fn sleep_ms(ms: i32) {
 async fn mount_and_wait(selector: &str) -> Option<web_sys::Element> {
     let document = web_sys::window()?.document()?;
     let body = document.body()?;
-    body.set_inner_html("");
+    // The runner reports through its own elements in <body>: only replace our container.
+    if let Ok(Some(old)) = document.query_selector("#app-under-test") {
+        old.remove();
+    }
     let container: web_sys::HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    container.set_id("app-under-test");
     body.append_child(&container).ok()?;
     let handle = leptos::mount::mount_to(container, erpnet_spa::app::App);
     // Unmounting on drop would remove the view before it is checked.
     std::mem::forget(handle);
     for _ in 0..200 {
         leptos::task::tick().await;
-        if let Ok(Some(el)) = document.query_selector(selector) {
+        if let Ok(Some(el)) = document.query_selector(&format!("#app-under-test {selector}")) {
             return Some(el);
         }
         sleep_ms(10).await;

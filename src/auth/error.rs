@@ -60,6 +60,14 @@ pub enum SignInError {
     Logout(#[source] instance_id::LogoutError),
 }
 
+/// The session after sign-in.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The access token's lifetime ran out.
+    #[error("your sign-in has expired (the access token's lifetime ended); sign in again to continue where you were")]
+    Expired,
+}
+
 /// What a person can do about an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Remedy {
@@ -80,6 +88,15 @@ pub enum AppError {
     /// Sign-in failed.
     #[error(transparent)]
     SignIn(Arc<SignInError>),
+    /// The session ended.
+    #[error(transparent)]
+    Session(Arc<SessionError>),
+}
+
+impl From<SessionError> for AppError {
+    fn from(e: SessionError) -> Self {
+        Self::Session(Arc::new(e))
+    }
 }
 
 impl From<StartError> for AppError {
@@ -114,6 +131,9 @@ impl AppError {
                 SignInError::IdToken(i) => i.code(),
                 SignInError::Logout(_) => "logout_state_mismatch",
             },
+            Self::Session(e) => match e.as_ref() {
+                SessionError::Expired => "session_expired",
+            },
         }
     }
 
@@ -124,7 +144,7 @@ impl AppError {
                 SignInError::IdToken(i) => Some(i.rule()),
                 _ => None,
             },
-            Self::Start(_) => None,
+            Self::Start(_) | Self::Session(_) => None,
         }
     }
 
@@ -143,6 +163,9 @@ impl AppError {
             "token_response_invalid" => "The sign-in service sent an unusable answer",
             "jwks_failed" => "Cannot fetch the instance's signing keys",
             "id_token_invalid" => "The identity token failed validation",
+            "session_expired" => "Your session has expired",
+            "logout_state_mismatch" => "The sign-out response was not expected",
+            "storage_unavailable" => "This browser blocks the storage sign-in needs",
             _ => "Something went wrong",
         }
     }

@@ -11,7 +11,7 @@ use instance_id::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::error::{AppError, SignInError, StartError};
+use crate::auth::error::{AppError, SessionError, SignInError, StartError};
 use crate::auth::{Instance, Session};
 use crate::browser::{channel, clock, http, location, random::BrowserRandom, storage};
 
@@ -61,6 +61,7 @@ impl Auth {
         };
         provide_context(auth);
         spawn_local(auth.start());
+        auth.watch_expiry();
         auth
     }
 
@@ -275,6 +276,23 @@ impl Auth {
             }
             location::replace_url(&self.app_base());
         }
+    }
+
+    /// Ends the session when the access token expires, and says so.
+    fn watch_expiry(&self) {
+        let (session, error) = (self.session, self.error);
+        let check = move || {
+            let expired = session.with_untracked(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.times.is_expired(clock::now(), 0))
+            });
+            if expired {
+                session.set(None);
+                error.set(Some(SessionError::Expired.into()));
+            }
+        };
+        // Lives as long as the app.
+        set_interval(check, std::time::Duration::from_secs(1));
     }
 
     /// True on a fresh load of a tab that was signed in before (and is not a callback).

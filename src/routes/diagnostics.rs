@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::auth::{Auth, Phase};
+use crate::browser::http;
 use crate::components::{ErrorPanel, Spinner};
 
 /// Shows the configuration, the derived redirect URIs and everything discovery found.
@@ -54,9 +55,43 @@ pub fn Diagnostics() -> impl IntoView {
                                     <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
                             </tbody>
                         </table>
+                        <CorsCheck token_endpoint=m.token_endpoint.to_string()/>
                     }.into_any()
                 }
             }}
         </section>
+    }
+}
+
+/// Tells a deployer whether the token endpoint answers CORS for this origin: without it the
+/// browser can never redeem a code. The probe is an invalid token request (no code), sent only
+/// on request.
+#[component]
+fn CorsCheck(
+    /// The token endpoint to probe.
+    token_endpoint: String,
+) -> impl IntoView {
+    let probe = Action::new_local(move |_: &()| {
+        let url = token_endpoint.clone();
+        async move {
+            let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+            match http::fetch("POST", &url, &headers, Some("grant_type=authorization_code")).await {
+                Ok(resp) => format!("yes (the endpoint answered HTTP {} and the browser let the app read it)", resp.status),
+                Err(_) => "no: the browser blocked the answer; allow this origin in the Trusted Application's CORS settings".to_owned(),
+            }
+        }
+    });
+    let pending = probe.pending();
+    view! {
+        <p class="cors-check">
+            <button type="button" class="secondary" data-testid="cors-check"
+                disabled=move || pending.get() on:click=move |_| { probe.dispatch(()); }>
+                "Check token endpoint CORS"
+            </button>
+            " "
+            <span data-testid="cors-result" aria-live="polite">
+                {move || if pending.get() { "checking…".to_owned() } else { probe.value().get().unwrap_or_default() }}
+            </span>
+        </p>
     }
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError, Page, Query};
 use crate::auth::{Auth, Phase};
-use crate::components::{SignInButton, Spinner};
+use crate::components::{ErrorPanel, SignInButton, Spinner};
 
 /// Entity sets offered in the picker; any other name can be typed.
 const COMMON_SETS: &[&str] = &[
@@ -72,6 +72,7 @@ pub fn Explorer() -> impl IntoView {
         <section class="explorer">
             <h1>"Domain API explorer"</h1>
             <Show when=move || session.with(Option::is_some) fallback=move || view! {
+                {move || auth.error().get().map(|e| view! { <ErrorPanel error=e/> })}
                 <p>"Sign in to query the instance's data with your own permissions."</p>
                 <Show when=move || matches!(auth.phase().get(), Phase::Ready(_))><SignInButton/></Show>
             }>
