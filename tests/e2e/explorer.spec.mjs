@@ -1,20 +1,12 @@
 // The Domain API explorer against the stand-in's OData service (25 customers, 10 rows a page).
 import { test, expect } from '@playwright/test';
-import { apiRequests, expectNoSecretsStored, instanceLog, resetInstance, signIn, watchSecrets } from './helpers.mjs';
+import { apiRequests, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { INSTANCE } from './env.mjs';
 
 const ODATA = `${INSTANCE}/api/domain/odata/`;
 
 test.beforeEach(async ({ request }) => resetInstance(request));
 
-/** Fills the explorer's form and runs the query. */
-async function runQuery(page, { set, select = '', filter = '', top = '' }) {
-  await page.getByTestId('entity-set').fill(set);
-  await page.getByTestId('select').fill(select);
-  await page.getByTestId('filter').fill(filter);
-  await page.getByTestId('top').fill(top);
-  await page.getByTestId('run-query').click();
-}
 
 /** Every Domain API GET the page sends, with all its headers. */
 function watchApiRequests(page) {

@@ -113,3 +113,12 @@ export async function signInAgain(page, button = page.getByTestId('sign-in')) {
 export function consoleOf(seen) {
   return seen.console.length ? seen.console.join('\n') : '(console empty)';
 }
+
+/** Fills the Domain API explorer's form (empty fields cleared) and runs the query. */
+export async function runQuery(page, { set, select = '', filter = '', top = '' }) {
+  await page.getByTestId('entity-set').fill(set);
+  await page.getByTestId('select').fill(select);
+  await page.getByTestId('filter').fill(filter);
+  await page.getByTestId('top').fill(top);
+  await page.getByTestId('run-query').click();
+}
