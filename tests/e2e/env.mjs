@@ -2,7 +2,10 @@
 export const INSTANCE_PORT = 8410;
 export const APP_PORT = 8411;
 export const SUB_PORT = 8412;
+export const STATIC_PORT = 8413;
 export const INSTANCE = `http://127.0.0.1:${INSTANCE_PORT}`;
 export const APP = `http://localhost:${APP_PORT}`;
 export const APP_SUB = `http://localhost:${SUB_PORT}/sub`;
+/** dist/ on a plain static host: no SPA fallback, no rewrite rules. */
+export const APP_STATIC = `http://localhost:${STATIC_PORT}`;
 export const DEMO = { login: 'demo', password: 'demo-password', name: 'Demo User' };

@@ -2,7 +2,7 @@
 // dev/instance stand-in. Uses Debian's Chromium; never downloads a browser.
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { APP, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT } from './env.mjs';
+import { APP, APP_STATIC, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT, STATIC_PORT } from './env.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,7 +29,7 @@ export default defineConfig({
     {
       command: 'node dev/instance/server.mjs',
       cwd: root,
-      env: { PORT: String(INSTANCE_PORT), APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/` },
+      env: { PORT: String(INSTANCE_PORT), APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/,${APP_STATIC}/` },
       url: `${INSTANCE}/id/.well-known/openid-configuration`,
       // The stand-in listens before its request handler is attached, so a readiness probe that
       // lands in between is never answered; its own "listening" line (printed once the handler
@@ -48,6 +48,12 @@ export default defineConfig({
       command: `node scripts/serve.mjs --dir dist-sub --port ${SUB_PORT} --base /sub/ --config tests/e2e/config.e2e.json`,
       cwd: root,
       url: `http://127.0.0.1:${SUB_PORT}/sub/`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `node tests/e2e/static-host.mjs --dir dist --port ${STATIC_PORT} --config tests/e2e/config.e2e.json`,
+      cwd: root,
+      url: `http://127.0.0.1:${STATIC_PORT}/`,
       reuseExistingServer: false,
     },
   ],

@@ -1,0 +1,95 @@
+// Static hosting: the build under a sub-path (trunk public_url /sub/), and dist/ on a plain
+// static host without rewrite rules (tests/e2e/static-host.mjs: no SPA fallback).
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expectNoSecretsStored, logIn, resetInstance, watchSecrets } from './helpers.mjs';
+import { APP_STATIC, APP_SUB, DEMO, INSTANCE } from './env.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SUB_ORIGIN = new URL(APP_SUB).origin;
+
+test.beforeEach(async ({ request }) => resetInstance(request));
+
+/** Signs in on the app under /sub/ (the landing page is checked by its own test). */
+async function signInUnderSub(page) {
+  const callbacks = [];
+  page.on('request', (r) => { if (r.isNavigationRequest() && r.url().includes('/signin-callback?')) callbacks.push(new URL(r.url())); });
+  await page.goto(`${APP_SUB}/`);
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  expect(callbacks.map((u) => u.origin + u.pathname)).toEqual([`${APP_SUB}/signin-callback`]);
+}
+
+// APP BUG: under a base path the return path is taken from the router's pathname, which
+// includes the base ("/sub/"), and navigating to it adds the base again: the user lands on
+// http://localhost:8412/sub/sub/ showing "Page not found" (user name in the header).
+test.fixme('under /sub/: sign in comes back to /sub/ with the user name', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await signInUnderSub(page);
+  expect(page.url()).toBe(`${APP_SUB}/`);
+  await expect(page.getByText('Page not found')).toHaveCount(0);
+  await expect(page.getByTestId('sign-out')).toBeVisible();
+  await expectNoSecretsStored(page, seen);
+});
+
+test('under /sub/: the callback is /sub/signin-callback, sign-out comes back to /sub/', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await signInUnderSub(page);
+  await expectNoSecretsStored(page, seen);
+
+  const endSession = page.waitForRequest((r) => r.url().startsWith(`${INSTANCE}/id/connect/endsession`));
+  const back = page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(`${APP_SUB}/?`));
+  await page.getByTestId('sign-out').click();
+  expect(new URL((await endSession).url()).searchParams.get('post_logout_redirect_uri')).toBe(`${APP_SUB}/`);
+  await back;
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  await expect.poll(() => page.url()).toBe(`${APP_SUB}/`);
+  await expectNoSecretsStored(page, seen);
+});
+
+test('under /sub/: diagnostics show the derived redirect and post-logout URIs', async ({ page }) => {
+  await page.goto(`${APP_SUB}/diagnostics`);
+  await expect(page.getByTestId('diag-redirect-uri').locator('td')).toHaveText(`${SUB_ORIGIN}/sub/signin-callback`);
+  await expect(page.getByTestId('diag-post-logout-uri').locator('td')).toHaveText(`${SUB_ORIGIN}/sub/`);
+});
+
+// APP BUG: the header's <A href="/explorer"> (and "/", "/diagnostics") ignore the router base:
+// under /sub/ they point to http://localhost:8412/explorer, outside the app (404 from the host).
+test.fixme('under /sub/: the navigation links stay below /sub/', async ({ page }) => {
+  await page.goto(`${APP_SUB}/diagnostics`);
+  await page.getByRole('link', { name: 'Domain API' }).click();
+  await expect(page).toHaveURL(`${APP_SUB}/explorer`);
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+});
+
+test('the build has signin-callback/index.html, a copy of index.html', async ({ request }) => {
+  for (const dist of ['dist', 'dist-sub']) {
+    const index = readFileSync(`${root}/${dist}/index.html`, 'utf8');
+    expect(readFileSync(`${root}/${dist}/signin-callback/index.html`, 'utf8'), `${dist}/signin-callback/index.html`).toBe(index);
+  }
+  // The plain host has no fallback: an app route with no file is a 404 there...
+  expect((await request.get(`${APP_STATIC}/explorer`)).status()).toBe(404);
+  // ...but the callback URL is a directory, so it loads the app.
+  const res = await request.get(`${APP_STATIC}/signin-callback?code=x&state=y`, { maxRedirects: 0 });
+  expect(res.status()).toBe(301);
+  expect(res.headers().location).toBe('/signin-callback/?code=x&state=y');
+  const page = await request.get(`${APP_STATIC}/signin-callback/`);
+  expect(page.status()).toBe(200);
+  expect(await page.text()).toBe(readFileSync(`${root}/dist/index.html`, 'utf8'));
+});
+
+test('on a static host without rewrite rules the whole sign-in works', async ({ page }) => {
+  const seen = watchSecrets(page);
+  await page.goto(`${APP_STATIC}/`);
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  expect(new URL(page.url()).pathname).toBe('/');
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  await expectNoSecretsStored(page, seen);
+});
