@@ -183,3 +183,83 @@ async fn an_issuer_that_differs_is_refused() {
         Some("issuer_mismatch")
     );
 }
+
+/// Sends a synthetic `message` event to this window with the given origin, source and data.
+fn post_message_event(origin: &str, source: &web_sys::Window, data: &str) {
+    let init = web_sys::MessageEventInit::new();
+    init.set_data(&JsValue::from_str(data));
+    init.set_origin(origin);
+    init.set_source(Some(source.unchecked_ref()));
+    let event = web_sys::MessageEvent::new_with_event_init_dict("message", &init).expect("event");
+    web_sys::window()
+        .expect("window")
+        .dispatch_event(&event)
+        .expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn popup_messages_are_filtered_by_origin_source_and_state() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let window = web_sys::window().expect("window");
+    let document = window.document().expect("document");
+    // Stand-ins for the popup and for some other window: two same-origin frames.
+    let frame = |id: &str| -> web_sys::Window {
+        let f: web_sys::HtmlIFrameElement = document
+            .create_element("iframe")
+            .expect("iframe")
+            .dyn_into()
+            .expect("iframe element");
+        f.set_id(id);
+        document
+            .body()
+            .expect("body")
+            .append_child(&f)
+            .expect("append");
+        f.content_window().expect("frame window")
+    };
+    let popup_window = frame("fake-popup");
+    let other_window = frame("other-window");
+    let origin = window.location().origin().expect("origin");
+    let good = format!("{origin}/signin-callback?code=c&state=expected-state");
+
+    let received = Rc::new(RefCell::new(None::<String>));
+    let accept: Rc<dyn Fn(&str) -> bool> =
+        Rc::new(|url: &str| url.ends_with("state=expected-state"));
+    let listener = erpnet_spa::browser::popup::Listener::start(
+        popup_window.clone(),
+        origin.clone(),
+        accept,
+        received.clone(),
+    )
+    .expect("listener");
+
+    post_message_event("https://evil.example", &popup_window, &good);
+    assert_eq!(*received.borrow(), None, "wrong origin is ignored");
+    post_message_event(&origin, &other_window, &good);
+    assert_eq!(*received.borrow(), None, "wrong source is ignored");
+    post_message_event(
+        &origin,
+        &popup_window,
+        &good.replace("expected-state", "other-state"),
+    );
+    assert_eq!(*received.borrow(), None, "wrong state is ignored");
+    post_message_event(&origin, &popup_window, &good);
+    assert_eq!(
+        received.borrow().as_deref(),
+        Some(good.as_str()),
+        "the real answer is taken"
+    );
+
+    drop(listener);
+    *received.borrow_mut() = None;
+    post_message_event(&origin, &popup_window, &good);
+    assert_eq!(*received.borrow(), None, "a dropped listener hears nothing");
+}
+
+#[wasm_bindgen_test]
+fn the_test_page_is_not_framed() {
+    assert!(!erpnet_spa::browser::frame::is_framed());
+    assert!(!erpnet_spa::browser::frame::is_cross_site_framed());
+}

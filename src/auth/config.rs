@@ -5,6 +5,9 @@ use instance_id::{ClientConfig, ConfigError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// A popup sign-in may take five minutes by default.
+pub const DEFAULT_POPUP_TIMEOUT_SECS: u64 = 300;
+
 /// How sign-in leaves the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +27,8 @@ pub struct AppConfig {
     pub client: ClientConfig,
     /// How sign-in leaves the page.
     pub sign_in_mode: SignInMode,
+    /// How long a sign-in popup may take before it is closed (`popup_timeout_seconds`).
+    pub popup_timeout_secs: u64,
     /// The raw JSON, kept so the callback page can rebuild this without fetching it again.
     pub raw: String,
 }
@@ -54,6 +59,9 @@ pub enum ConfigProblem {
         "config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {0:?}"
     )]
     SignInMode(String),
+    /// `popup_timeout_seconds` is not a whole number of seconds in range.
+    #[error("config.json field `popup_timeout_seconds` must be a whole number from 5 to 3600")]
+    PopupTimeout,
     /// The core rejected a value.
     #[error("config.json field `{field}` is invalid: {0}", field = .0.field())]
     Invalid(#[from] ConfigError),
@@ -65,6 +73,7 @@ impl ConfigProblem {
         match self {
             Self::Missing(f) | Self::NotString(f) => Some(f),
             Self::SignInMode(_) => Some("sign_in_mode"),
+            Self::PopupTimeout => Some("popup_timeout_seconds"),
             Self::Invalid(e) => Some(e.field()),
             _ => None,
         }
@@ -91,10 +100,18 @@ pub fn parse_config(body: &[u8], app_base: &str) -> Result<AppConfig, ConfigProb
         },
         Some(other) => return Err(ConfigProblem::SignInMode(other.to_string())),
     };
+    let popup_timeout_secs = match map.get("popup_timeout_seconds") {
+        None | Some(Value::Null) => DEFAULT_POPUP_TIMEOUT_SECS,
+        Some(v) => v
+            .as_u64()
+            .filter(|s| (5..=3600).contains(s))
+            .ok_or(ConfigProblem::PopupTimeout)?,
+    };
     let client = ClientConfig::new(instance_url, client_id, scopes, app_base)?;
     Ok(AppConfig {
         client,
         sign_in_mode,
+        popup_timeout_secs,
         raw: String::from_utf8_lossy(body).into_owned(),
     })
 }

@@ -32,7 +32,7 @@ pub enum SignInError {
     #[error("this browser does not let the app keep the sign-in request for this tab (sessionStorage is unavailable)")]
     StorageUnavailable,
     /// The callback's state matches no sign-in started in this tab.
-    #[error("this sign-in response does not belong to a sign-in started in this tab (it may have been used already)")]
+    #[error("this sign-in response does not belong to a sign-in started in this tab (it may have been used already, or this window lost its link to the app that opened it)")]
     UnknownState,
     /// The pending request is older than its lifetime.
     #[error("the sign-in took too long and has expired")]
@@ -55,9 +55,30 @@ pub enum SignInError {
     /// The ID token failed a validation rule.
     #[error(transparent)]
     IdToken(#[from] instance_id::IdTokenError),
+    /// The popup flow ended without an answer.
+    #[error(transparent)]
+    Popup(PopupError),
     /// The return from the end-session endpoint did not carry the state sent with it.
     #[error("the sign-out response did not match the sign-out this tab started: {0}")]
     Logout(#[source] instance_id::LogoutError),
+}
+
+/// Sign-in (or sign-out) through a popup window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PopupError {
+    /// `window.open` returned nothing: a popup blocker, or a frame sandbox without
+    /// `allow-popups`.
+    #[error("the browser blocked the sign-in window; allow popups for this site (or, when the app is embedded, the frame needs `allow-popups`), then try again")]
+    Blocked,
+    /// The user closed the popup before signing in.
+    #[error("the sign-in window was closed before the sign-in finished")]
+    Closed,
+    /// No answer within the configured time.
+    #[error("the sign-in window did not finish in time and was closed")]
+    Timeout,
+    /// The popup lost its link to this frame and has no other way to reach it.
+    #[error("the sign-in window cannot reach this embedded app: the Instance ID cut the window's link back (Cross-Origin-Opener-Policy), and the page embedding this app is on another site, so the browser keeps the app's other channels apart; open the app in its own tab, where sign-in works")]
+    Unreachable,
 }
 
 /// The session after sign-in.
@@ -91,6 +112,12 @@ pub enum AppError {
     /// The session ended.
     #[error(transparent)]
     Session(Arc<SessionError>),
+}
+
+impl From<PopupError> for AppError {
+    fn from(e: PopupError) -> Self {
+        SignInError::Popup(e).into()
+    }
 }
 
 impl From<SessionError> for AppError {
@@ -130,6 +157,12 @@ impl AppError {
                 SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => "jwks_failed",
                 SignInError::IdToken(i) => i.code(),
                 SignInError::Logout(_) => "logout_state_mismatch",
+                SignInError::Popup(p) => match p {
+                    PopupError::Blocked => "popup_blocked",
+                    PopupError::Closed => "popup_closed",
+                    PopupError::Timeout => "popup_timeout",
+                    PopupError::Unreachable => "popup_unreachable",
+                },
             },
             Self::Session(e) => match e.as_ref() {
                 SessionError::Expired => "session_expired",
@@ -164,6 +197,10 @@ impl AppError {
             "jwks_failed" => "Cannot fetch the instance's signing keys",
             "id_token_invalid" => "The identity token failed validation",
             "session_expired" => "Your session has expired",
+            "popup_blocked" => "The sign-in window was blocked",
+            "popup_closed" => "The sign-in window was closed",
+            "popup_timeout" => "The sign-in window timed out",
+            "popup_unreachable" => "The sign-in window cannot reach this app",
             "logout_state_mismatch" => "The sign-out response was not expected",
             "storage_unavailable" => "This browser blocks the storage sign-in needs",
             _ => "Something went wrong",

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod instance;
+mod popup_flow;
 pub mod service;
 pub mod session;
 

@@ -11,9 +11,12 @@ use instance_id::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::auth::config::SignInMode;
 use crate::auth::error::{AppError, SessionError, SignInError, StartError};
 use crate::auth::{Instance, Session};
-use crate::browser::{channel, clock, http, location, random::BrowserRandom, storage};
+use crate::browser::{
+    channel, clock, frame, http, location, popup, random::BrowserRandom, storage,
+};
 
 /// sessionStorage prefix of pending sign-in requests, keyed by their state.
 const PENDING_PREFIX: &str = "erpnet.pending.";
@@ -40,12 +43,12 @@ pub enum Phase {
 /// The auth context, provided once by `<App/>`; every page reads it with [`Auth::expect`].
 #[derive(Debug, Clone, Copy)]
 pub struct Auth {
-    phase: RwSignal<Phase>,
-    session: RwSignal<Option<Session>>,
-    busy: RwSignal<bool>,
-    error: RwSignal<Option<AppError>>,
-    jwks: RwSignal<Option<Arc<JwkSet>>>,
-    app_base: StoredValue<String>,
+    pub(crate) phase: RwSignal<Phase>,
+    pub(crate) session: RwSignal<Option<Session>>,
+    pub(crate) busy: RwSignal<bool>,
+    pub(crate) error: RwSignal<Option<AppError>>,
+    pub(crate) jwks: RwSignal<Option<Arc<JwkSet>>>,
+    pub(crate) app_base: StoredValue<String>,
 }
 
 impl Auth {
@@ -114,6 +117,13 @@ impl Auth {
             self.phase.set(Phase::Failed(StartError::NoBase.into()));
             return;
         }
+        // A popup this app opened, back from the Instance ID: hand the URL (code or logout
+        // state) to the opener and close; the opener does the rest.
+        let returned =
+            location::current_url().is_some_and(|u| u.query_pairs().any(|(k, _)| k == "state"));
+        if returned && popup::forward_to_opener(&location::origin_of(&app_base)) {
+            return;
+        }
         // Coming back from the Instance ID: reuse what the sign-in page already discovered,
         // so the token POST is the only request on the critical path.
         let carried = location::current_url()
@@ -160,7 +170,20 @@ impl Auth {
             self.error.set(Some(SignInError::NotReady.into()));
             return;
         };
-        self.redirect(&instance, return_path, false);
+        if self.uses_popup(&instance) {
+            self.popup_sign_in(instance);
+        } else {
+            self.redirect(&instance, return_path, false);
+        }
+    }
+
+    /// Popup or redirect, from `sign_in_mode`. The Instance ID refuses to be framed, so a
+    /// framed app always uses the popup, even when `redirect` was configured.
+    pub(crate) fn uses_popup(&self, instance: &Instance) -> bool {
+        match instance.config.sign_in_mode {
+            SignInMode::Popup => true,
+            SignInMode::Auto | SignInMode::Redirect => frame::is_framed(),
+        }
     }
 
     fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) {
@@ -222,9 +245,7 @@ impl Auth {
         }
         match result {
             Ok((session, return_path)) => {
-                storage::set(SIGNED_IN_FLAG, "1");
-                self.error.set(None);
-                self.session.set(Some(session));
+                self.signed_in(session);
                 Ok(return_path)
             }
             Err(e) => {
@@ -233,6 +254,13 @@ impl Auth {
                 Err(e)
             }
         }
+    }
+
+    /// Makes `session` the current one.
+    pub(crate) fn signed_in(&self, session: Session) {
+        storage::set(SIGNED_IN_FLAG, "1");
+        self.error.set(None);
+        self.session.set(Some(session));
     }
 
     /// Forgets the session in this and every other tab, then ends the Instance ID session
@@ -252,12 +280,17 @@ impl Auth {
             session.as_ref().map(|s| &s.id_token),
             &state,
         );
-        if let Some(url) = url {
-            if let Ok(json) = serde_json::to_string(&state) {
-                storage::set(LOGOUT_KEY, &json);
-            }
-            location::navigate(url.as_str());
+        let Some(url) = url else {
+            return;
+        };
+        if self.uses_popup(&instance) {
+            self.popup_sign_out(url.as_str(), state);
+            return;
         }
+        if let Ok(json) = serde_json::to_string(&state) {
+            storage::set(LOGOUT_KEY, &json);
+        }
+        location::navigate(url.as_str());
     }
 
     /// Back from the end-session endpoint: check the state and clean the address bar.
@@ -337,8 +370,27 @@ impl Auth {
         // Taken, not read: a replayed or reloaded callback finds nothing and never redeems
         // a code twice.
         let pending = storage::take(&format!("{PENDING_PREFIX}{state}"))
-            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok())
-            .ok_or(SignInError::UnknownState)?;
+            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok());
+        let Some(pending) = pending else {
+            // Perhaps a popup whose link to the app was cut (COOP): hand the URL over on the
+            // BroadcastChannel; if the app takes it, this window is done.
+            if popup::forward_by_channel_async(2000).await {
+                location::close_window();
+            }
+            return Err(SignInError::UnknownState);
+        };
+        self.redeem_response(instance, &url, pending).await
+    }
+
+    /// Checks a callback URL against its pending request, redeems the code and validates
+    /// the tokens: shared by the redirect and popup flows.
+    pub(crate) async fn redeem_response(
+        &self,
+        instance: &Instance,
+        url: &url::Url,
+        pending: PendingRequest,
+    ) -> Result<(Session, String), SignInError> {
+        let response = parse_callback(url)?;
         let now = clock::now();
         if pending.is_expired(now) {
             return Err(SignInError::Expired);

@@ -36,3 +36,17 @@ pub fn navigate(url: &str) {
         let _ = w.location().assign(url);
     }
 }
+
+/// The origin (`scheme://host:port`) of an absolute URL.
+pub fn origin_of(url: &str) -> String {
+    Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
+/// Closes this window (works for windows opened by a script, such as the sign-in popup).
+pub fn close_window() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.close();
+    }
+}

@@ -5,7 +5,9 @@
 
 pub mod channel;
 pub mod clock;
+pub mod frame;
 pub mod http;
 pub mod location;
+pub mod popup;
 pub mod random;
 pub mod storage;

@@ -1,0 +1,181 @@
+//! The sign-in popup window and the messages it sends back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent, Window};
+
+/// The channel a popup uses when `window.opener` was cut (COOP on the provider's pages).
+const CHANNEL: &str = "erpnet-popup";
+/// Reply on [`CHANNEL`] that tells a popup its message arrived.
+const ACK_PREFIX: &str = "ack ";
+
+thread_local! {
+    static CURRENT: RefCell<Option<Window>> = const { RefCell::new(None) };
+}
+
+/// Opens `url` in a popup centred over the app. Must run synchronously inside the click
+/// handler (before any `await`), or the browser blocks it. `None`: the browser blocked it.
+pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Window> {
+    let window = web_sys::window()?;
+    let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
+    let left = num(window.screen_x()) + (num(window.outer_width()) - width).max(0) / 2;
+    let top = num(window.screen_y()) + (num(window.outer_height()) - height).max(0) / 2;
+    let features = format!("popup=yes,width={width},height={height},left={left},top={top}");
+    let popup = window
+        .open_with_url_and_target_and_features(url, "erpnet-signin", &features)
+        .ok()
+        .flatten()?;
+    CURRENT.with(|c| *c.borrow_mut() = Some(popup.clone()));
+    Some(popup)
+}
+
+/// Focuses the popup this page opened, if it is still open; true if there was one.
+pub fn focus_open_popup() -> bool {
+    CURRENT.with(|c| match c.borrow().as_ref() {
+        Some(w) if !w.closed().unwrap_or(true) => w.focus().is_ok(),
+        _ => false,
+    })
+}
+
+/// Forgets (and closes, if still open) the popup this page opened.
+pub fn forget_popup() {
+    if let Some(w) = CURRENT.with(|c| c.borrow_mut().take()) {
+        let _ = w.close();
+    }
+}
+
+/// Whether the popup reads as closed (closed by the user, or its link cut by COOP).
+pub fn is_closed(popup: &Window) -> bool {
+    popup.closed().unwrap_or(true)
+}
+
+/// Listens for the URL a popup forwards, from exactly that popup and this origin, and for the
+/// same URL on the BroadcastChannel fallback. `accept` decides on the URL (by its state).
+/// Dropping the listener detaches everything.
+pub struct Listener {
+    _message: Closure<dyn Fn(MessageEvent)>,
+    _channel_handler: Closure<dyn Fn(MessageEvent)>,
+    channel: Option<BroadcastChannel>,
+    message_fn: js_sys::Function,
+}
+
+impl Listener {
+    /// Starts listening. `received` gets the first URL that `accept` takes.
+    pub fn start(
+        popup: Window,
+        origin: String,
+        accept: Rc<dyn Fn(&str) -> bool>,
+        received: Rc<RefCell<Option<String>>>,
+    ) -> Option<Self> {
+        let window = web_sys::window()?;
+        let (acc, rec) = (accept.clone(), received.clone());
+        let message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let from_popup = event
+                .source()
+                .is_some_and(|s| js_sys::Object::is(&s, &JsValue::from(popup.clone())));
+            if event.origin() != origin || !from_popup {
+                return;
+            }
+            if let Some(url) = event.data().as_string() {
+                if rec.borrow().is_none() && acc(&url) {
+                    *rec.borrow_mut() = Some(url);
+                }
+            }
+        });
+        let message_fn: js_sys::Function =
+            message.as_ref().unchecked_ref::<js_sys::Function>().clone();
+        window
+            .add_event_listener_with_callback("message", &message_fn)
+            .ok()?;
+        let channel = BroadcastChannel::new(CHANNEL).ok();
+        let reply = channel.clone();
+        let channel_handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            // BroadcastChannel only carries same-origin messages; the state decides.
+            if let Some(url) = event.data().as_string() {
+                if received.borrow().is_none() && accept(&url) {
+                    if let Some(c) = &reply {
+                        let _ = c.post_message(&JsValue::from_str(&format!("{ACK_PREFIX}{url}")));
+                    }
+                    *received.borrow_mut() = Some(url);
+                }
+            }
+        });
+        if let Some(c) = &channel {
+            c.set_onmessage(Some(channel_handler.as_ref().unchecked_ref()));
+        }
+        Some(Self {
+            _message: message,
+            _channel_handler: channel_handler,
+            channel,
+            message_fn,
+        })
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback("message", &self.message_fn);
+        }
+        if let Some(c) = &self.channel {
+            c.set_onmessage(None);
+            c.close();
+        }
+    }
+}
+
+/// In a popup the app opened: hands this window's URL to the opener and closes. Returns
+/// false when this is not such a popup (no opener of this origin).
+pub fn forward_to_opener(origin: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(href) = window.location().href() else {
+        return false;
+    };
+    let opener = window
+        .opener()
+        .ok()
+        .filter(|o| !o.is_null() && !o.is_undefined());
+    let Some(opener) = opener.and_then(|o| o.dyn_into::<Window>().ok()) else {
+        return false;
+    };
+    // Exact target origin: only the app itself may read the code.
+    if opener
+        .post_message(&JsValue::from_str(&href), origin)
+        .is_err()
+    {
+        return false;
+    }
+    let _ = window.close();
+    true
+}
+
+/// In a window whose opener link was cut: sends this window's URL on the BroadcastChannel
+/// and waits up to `wait_ms` for the app to acknowledge it.
+pub async fn forward_by_channel_async(wait_ms: i32) -> bool {
+    let (Some(window), Ok(channel)) = (web_sys::window(), BroadcastChannel::new(CHANNEL)) else {
+        return false;
+    };
+    let href = window.location().href().unwrap_or_default();
+    let acked = Rc::new(RefCell::new(false));
+    let (flag, expected) = (acked.clone(), format!("{ACK_PREFIX}{href}"));
+    let on_ack = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if event.data().as_string().as_deref() == Some(expected.as_str()) {
+            *flag.borrow_mut() = true;
+        }
+    });
+    channel.set_onmessage(Some(on_ack.as_ref().unchecked_ref()));
+    let _ = channel.post_message(&JsValue::from_str(&href));
+    let mut waited = 0;
+    while waited < wait_ms && !*acked.borrow() {
+        crate::browser::clock::sleep_ms(50).await;
+        waited += 50;
+    }
+    channel.set_onmessage(None);
+    channel.close();
+    let result = *acked.borrow();
+    result
+}
