@@ -103,6 +103,14 @@ impl Auth {
         self.app_base.get_value()
     }
 
+    /// A link to an app path (`/explorer`) below the base path the app is served under.
+    pub fn href(&self, path: &str) -> String {
+        let base = url::Url::parse(&self.app_base())
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        format!("{base}{path}")
+    }
+
     /// The instance, when start-up succeeded.
     pub fn instance(&self) -> Option<Arc<Instance>> {
         match self.phase.get_untracked() {
@@ -336,7 +344,7 @@ impl Auth {
     }
 
     /// The app path (below the base) and query of `url`, for coming back to it.
-    fn app_path(&self, url: &url::Url) -> String {
+    pub fn app_path(&self, url: &url::Url) -> String {
         let base_path = url::Url::parse(&self.app_base())
             .map(|b| b.path().to_owned())
             .unwrap_or_else(|_| "/".to_owned());

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::auth::error::Remedy;
-use crate::auth::AppError;
+use crate::auth::{AppError, Auth};
 
 /// An error, explained: a headline, the cause, and what to do next. Announced to screen
 /// readers as it appears.
@@ -22,7 +22,7 @@ pub fn ErrorPanel(
         Remedy::SignIn => view! { <p>"You can sign in again below."</p> }.into_any(),
         Remedy::FixDeployment => view! {
             <p>"Whoever deployed this app needs to fix its configuration; the "
-                <a href="diagnostics">"diagnostics page"</a>" shows what the app found."
+                <a href=Auth::expect().href("/diagnostics")>"diagnostics page"</a>" shows what the app found."
             </p>
         }
         .into_any(),

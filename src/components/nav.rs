@@ -12,11 +12,11 @@ pub fn Nav() -> impl IntoView {
     let session = auth.session();
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">"ERP.net sign-in"</A>
+            <A href=auth.href("/") attr:class="brand">"ERP.net sign-in"</A>
             <nav aria-label="Main">
-                <A href="/">"Home"</A>
-                <A href="/explorer">"Domain API"</A>
-                <A href="/diagnostics">"Diagnostics"</A>
+                <A href=auth.href("/")>"Home"</A>
+                <A href=auth.href("/explorer")>"Domain API"</A>
+                <A href=auth.href("/diagnostics")>"Diagnostics"</A>
             </nav>
             <div class="user">
                 {move || session.with(|s| s.as_ref().map(|s| {

@@ -1,9 +1,9 @@
 //! The sign-in button.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::auth::Auth;
+use crate::browser::location;
 use crate::components::Spinner;
 
 /// Starts sign-in and comes back to the current page. Disabled, with a spinner, while
@@ -11,23 +11,20 @@ use crate::components::Spinner;
 #[component]
 pub fn SignInButton() -> impl IntoView {
     let auth = Auth::expect();
-    let location = use_location();
     let busy = auth.busy();
     let on_click = move |_| {
-        let path = location.pathname.get_untracked();
-        let search = location.search.get_untracked();
+        // The address bar itself, below the base path: the router's copy may still hold a
+        // callback's `code` and `state` that were wiped with replaceState.
+        let path = location::current_url()
+            .map(|u| auth.app_path(&u))
+            .unwrap_or_else(|| "/".to_owned());
         // The callback page is no place to come back to.
-        let path = if path.ends_with("/signin-callback") {
+        let path = if path.starts_with("/signin-callback") {
             "/".to_owned()
         } else {
             path
         };
-        let return_path = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
-        auth.sign_in(&return_path);
+        auth.sign_in(&path);
     };
     view! {
         <button type="button" class="primary" data-testid="sign-in"

@@ -39,7 +39,10 @@ pub fn Explorer() -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         query.track();
-        next.set(None);
+        // Only when set: writing None over None would refetch the same query.
+        if next.get_untracked().is_some() {
+            next.set(None);
+        }
     });
     let results = LocalResource::new(move || {
         let q = query.get();

@@ -1,0 +1,168 @@
+// Embedded in an iframe on another site: popup sign-in and sign-out (issue 5).
+// The host page is on http://localhost:8414, the app in the frame on http://127.0.0.1:8411.
+import { test, expect } from '@playwright/test';
+import { control, logIn, resetInstance } from './helpers.mjs';
+import { APP, APP_FRAMED, DEMO, HOST, INSTANCE } from './env.mjs';
+
+const FULL_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-forms';
+const JWT = /eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/;
+
+test.beforeEach(async ({ request }) => resetInstance(request));
+
+/** Opens the host page embedding the app; returns the frame locator. */
+async function openHost(page, { sandbox, path = '/' } = {}) {
+  const url = new URL(HOST);
+  url.searchParams.set('src', `${APP_FRAMED}${path}`);
+  if (sandbox !== undefined) url.searchParams.set('sandbox', sandbox);
+  await page.goto(url.toString());
+  return page.frameLocator('#app');
+}
+
+/** Serves a config.json with extra fields to every window of the test (frames included). */
+async function withConfig(context, extra) {
+  await context.route('**/config.json', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      instance_url: INSTANCE, client_id: 'spa.example.com', scopes: 'openid profile email read update', ...extra,
+    }),
+  }));
+}
+
+/** Records the popup's token response values, to look for them afterwards. */
+function watchTokens(context) {
+  const secrets = new Set();
+  context.on('response', async (res) => {
+    if (res.url().endsWith('/connect/token') && res.status() === 200) {
+      try {
+        const body = await res.json();
+        for (const k of ['access_token', 'id_token']) if (body[k]) secrets.add(body[k]);
+      } catch { /* not JSON */ }
+    }
+  });
+  return secrets;
+}
+
+/** Storage scan in a frame (or page): nothing secret in its storage, cookies or URL. */
+async function expectNothingStoredIn(target, secrets) {
+  const found = await target.evaluate(async () => {
+    const dump = (s) => JSON.stringify(Object.fromEntries(Object.keys(s).map((k) => [k, s.getItem(k)])));
+    const dbs = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [];
+    return { text: [dump(localStorage), dump(sessionStorage), document.cookie, location.href], dbs };
+  });
+  expect(found.dbs).toEqual([]);
+  for (const text of found.text) {
+    expect(text).not.toMatch(JWT);
+    for (const s of secrets) expect(text.includes(s)).toBe(false);
+  }
+}
+
+/** Clicks sign-in in `frame`, logs in in the popup, and waits for the popup to close itself. */
+async function popupSignIn(page, frame) {
+  const popupOpened = page.context().waitForEvent('page');
+  await frame.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await logIn(popup);
+  await popup.waitForEvent('close', { timeout: 15_000 });
+  await expect(frame.getByTestId('user-name')).toHaveText(DEMO.name);
+}
+
+for (const [label, sandbox] of [['a sandboxed', FULL_SANDBOX], ['an unsandboxed', undefined]]) {
+  test(`popup sign-in from ${label} cross-site frame; the popup closes by itself`, async ({ page, context }) => {
+    const secrets = watchTokens(context);
+    const frame = await openHost(page, { sandbox });
+    await popupSignIn(page, frame);
+    expect(page.url().startsWith(HOST)).toBe(true);
+    expect(secrets.size).toBe(2);
+    await expectNothingStoredIn(page.frame({ url: (u) => u.startsWith(APP_FRAMED) }), secrets);
+    // What the popup could have left behind at the app's top-level origin.
+    const probe = await context.newPage();
+    await probe.goto(`${APP_FRAMED}/diagnostics`);
+    await expectNothingStoredIn(probe, secrets);
+    expect(await context.cookies(APP_FRAMED)).toEqual([]);
+  });
+}
+
+test('a sandbox without allow-popups gives popup_blocked, with a retry button', async ({ page }) => {
+  const frame = await openHost(page, { sandbox: 'allow-scripts allow-same-origin allow-forms' });
+  await frame.getByTestId('sign-in').click();
+  const error = frame.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'popup_blocked');
+  await expect(error).toContainText('allow-popups');
+  await expect(frame.getByTestId('sign-in')).toBeEnabled();
+});
+
+test('a popup the user closes gives popup_closed within a second or two', async ({ page, context }) => {
+  await withConfig(context, { sign_in_mode: 'popup' });
+  await page.goto(APP);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await popup.locator('input[name=login]').waitFor();
+  const closedAt = Date.now();
+  await popup.close();
+  await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_closed', { timeout: 3000 });
+  expect(Date.now() - closedAt).toBeLessThan(3000);
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+});
+
+test('a popup that takes too long gives popup_timeout and is closed', async ({ page, context }) => {
+  await withConfig(context, { sign_in_mode: 'popup', popup_timeout_seconds: 5 });
+  await page.goto(APP);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_timeout', { timeout: 10_000 });
+  await popup.waitForEvent('close', { timeout: 2000 }).catch(() => {});
+  expect(popup.isClosed()).toBe(true);
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+});
+
+test('COOP on the Instance ID gives a clear outcome within 15 seconds, never a hang', async ({ page, request }) => {
+  await control(request, { coop: true });
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  const started = Date.now();
+  await frame.getByTestId('sign-in').click();
+  const error = frame.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'popup_unreachable', { timeout: 15_000 });
+  expect(Date.now() - started).toBeLessThan(15_000);
+  await expect(error).toContainText('own tab');
+  await expect(frame.getByTestId('sign-in')).toBeEnabled();
+});
+
+test('sign_in_mode=redirect inside a frame falls back to the popup instead of hanging', async ({ page, context }) => {
+  await withConfig(context, { sign_in_mode: 'redirect' });
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await popupSignIn(page, frame);
+});
+
+test('popup mode works unframed; the page never navigates away', async ({ page, context }) => {
+  await withConfig(context, { sign_in_mode: 'popup' });
+  await page.goto(`${APP}/diagnostics`);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByRole('link', { name: 'Home' }).click();
+  await page.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await logIn(popup);
+  await popup.waitForEvent('close', { timeout: 15_000 });
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  expect(page.url()).toBe(`${APP}/`);
+});
+
+test('sign-out inside the frame uses a popup for the end-session request', async ({ page, request }) => {
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await popupSignIn(page, frame);
+  const popupOpened = page.context().waitForEvent('page');
+  const endSession = page.context().waitForEvent('request', (r) => r.url().startsWith(`${INSTANCE}/id/connect/endsession`));
+  await frame.getByTestId('sign-out').click();
+  const popup = await popupOpened;
+  const params = new URL((await endSession).url()).searchParams;
+  expect(params.get('id_token_hint')).toMatch(JWT);
+  expect(params.get('post_logout_redirect_uri')).toBe(`${APP_FRAMED}/`);
+  expect(params.get('state')).toBeTruthy();
+  await popup.waitForEvent('close', { timeout: 15_000 });
+  await expect(frame.getByTestId('sign-in')).toBeEnabled();
+  await expect(frame.getByTestId('auth-error')).toHaveCount(0);
+  // The Instance ID session ended too: a silent authorization now needs a login.
+  const log = await (await request.get(`${INSTANCE}/__control/log`)).json();
+  expect(log.some((e) => e.path === '/id/connect/endsession')).toBe(true);
+});
