@@ -2,7 +2,7 @@
 // dev/instance stand-in. Uses Debian's Chromium; never downloads a browser.
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { APP, APP_STATIC, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT, STATIC_PORT } from './env.mjs';
+import { APP, APP_STATIC, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT, STATIC_PORT, HOST_PORT } from './env.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -54,6 +54,12 @@ export default defineConfig({
       command: `node tests/e2e/static-host.mjs --dir dist --port ${STATIC_PORT} --config tests/e2e/config.e2e.json`,
       cwd: root,
       url: `http://127.0.0.1:${STATIC_PORT}/`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `node scripts/serve.mjs --dir tests/e2e/host --port ${HOST_PORT}`,
+      cwd: root,
+      url: `http://127.0.0.1:${HOST_PORT}/`,
       reuseExistingServer: false,
     },
   ],
