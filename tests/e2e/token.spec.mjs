@@ -52,10 +52,9 @@ test('a token error body (invalid_grant for a code used twice) is shown as token
   await expectNoSecretsStored(page, seen);
 });
 
-// APP BUG: the sign-in button on the callback error page keeps the router's stale search
-// (`?code=…&state=…&iss=…` of the failed callback) in its return path, so the next sign-in ends
-// on `/?code=<old code>&state=<old state>&iss=…`.
-test.fixme('after a token error, signing in again works and leaves a clean address bar', async ({ page }) => {
+// (Regression: the sign-in button on the callback error page used to keep the failed callback's
+// `?code=…&state=…&iss=…` in its return path, so the next sign-in ended on `/?code=<old code>…`.)
+test('after a token error, signing in again works and leaves a clean address bar', async ({ page }) => {
   const seen = watchSecrets(page);
   await redeemTwice(page, seen);
   await startSignIn(page);
