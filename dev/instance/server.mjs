@@ -94,8 +94,11 @@ function logRequest(req, url, res) {
 
 // ---------------------------------------------------------------- server
 
-// Listen first so PORT=0 works: the issuer must contain the real port.
-const server = http.createServer();
+// Listen first so PORT=0 works: the issuer must contain the real port. Requests that arrive
+// before the provider is ready wait for it instead of hanging unanswered.
+let handle = null;
+const early = [];
+const server = http.createServer((req, res) => (handle ? handle(req, res) : early.push([req, res])));
 try {
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -204,7 +207,7 @@ function autoDiscovery() {
   };
 }
 
-server.on('request', async (req, res) => {
+handle = async (req, res) => {
   let url;
   try {
     url = new URL(req.url, base);
@@ -270,7 +273,8 @@ server.on('request', async (req, res) => {
     if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     else res.destroy();
   }
-});
+};
+for (const [req, res] of early.splice(0)) handle(req, res);
 
 // Tests wait for exactly this line.
 console.log(`ERP.net stand-in listening at ${base}`);

@@ -351,6 +351,7 @@ impl Auth {
         let rest = url
             .path()
             .strip_prefix(base_path.trim_end_matches('/'))
+            .filter(|r| !r.is_empty())
             .unwrap_or("/");
         match url.query() {
             Some(q) => format!("{rest}?{q}"),

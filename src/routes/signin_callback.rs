@@ -32,10 +32,12 @@ pub fn SigninCallback() -> impl IntoView {
                 let navigate = navigate.clone();
                 spawn_local(async move {
                     match auth.complete_sign_in(instance).await {
+                        // The full path, base included: "/" under "/sub" is "/sub/", not "/sub".
                         Ok(path) => navigate(
-                            &path,
+                            &auth.href(&path),
                             NavigateOptions {
                                 replace: true,
+                                resolve: false,
                                 ..Default::default()
                             },
                         ),

@@ -28,7 +28,7 @@ async function signInUnderSub(page) {
 // path "/" is joined to the router base "/sub". The page works, but the address is not the app's
 // base (post_logout_redirect_uri is /sub/), and a plain static host or object store that only
 // has sub/index.html may not serve "/sub" on the next reload.
-test.fixme('under /sub/: sign in comes back to /sub/ with the user name', async ({ page }) => {
+test('under /sub/: sign in comes back to /sub/ with the user name', async ({ page }) => {
   const seen = watchSecrets(page);
   await signInUnderSub(page);
   expect(page.url()).toBe(`${APP_SUB}/`);
