@@ -383,7 +383,7 @@ impl Auth {
         let Some(pending) = pending else {
             // Perhaps a popup whose link to the app was cut (COOP): hand the URL over on the
             // BroadcastChannel; if the app takes it, this window is done.
-            if popup::forward_by_channel_async(2000).await {
+            if popup::forward_by_channel_async(url.as_str(), 2000).await {
                 location::close_window();
             }
             return Err(SignInError::UnknownState);

@@ -155,13 +155,12 @@ pub fn forward_to_opener(origin: &str) -> bool {
     true
 }
 
-/// In a window whose opener link was cut: sends this window's URL on the BroadcastChannel
-/// and waits up to `wait_ms` for the app to acknowledge it.
-pub async fn forward_by_channel_async(wait_ms: i32) -> bool {
-    let (Some(window), Ok(channel)) = (web_sys::window(), BroadcastChannel::new(CHANNEL)) else {
+/// In a window whose opener link was cut: sends `href` (this window's callback URL, as it
+/// arrived) on the BroadcastChannel and waits up to `wait_ms` for the app to acknowledge it.
+pub async fn forward_by_channel_async(href: &str, wait_ms: i32) -> bool {
+    let Ok(channel) = BroadcastChannel::new(CHANNEL) else {
         return false;
     };
-    let href = window.location().href().unwrap_or_default();
     let acked = Rc::new(RefCell::new(false));
     let (flag, expected) = (acked.clone(), format!("{ACK_PREFIX}{href}"));
     let on_ack = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
@@ -170,7 +169,7 @@ pub async fn forward_by_channel_async(wait_ms: i32) -> bool {
         }
     });
     channel.set_onmessage(Some(on_ack.as_ref().unchecked_ref()));
-    let _ = channel.post_message(&JsValue::from_str(&href));
+    let _ = channel.post_message(&JsValue::from_str(href));
     let mut waited = 0;
     while waited < wait_ms && !*acked.borrow() {
         crate::browser::clock::sleep_ms(50).await;
