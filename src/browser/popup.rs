@@ -23,8 +23,9 @@ pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Window> {
     let left = num(window.screen_x()) + (num(window.outer_width()) - width).max(0) / 2;
     let top = num(window.screen_y()) + (num(window.outer_height()) - height).max(0) / 2;
     let features = format!("popup=yes,width={width},height={height},left={left},top={top}");
+    // A fresh window each time: a named target could be the previous popup, still closing.
     let popup = window
-        .open_with_url_and_target_and_features(url, "erpnet-signin", &features)
+        .open_with_url_and_target_and_features(url, "_blank", &features)
         .ok()
         .flatten()?;
     CURRENT.with(|c| *c.borrow_mut() = Some(popup.clone()));

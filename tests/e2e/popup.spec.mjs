@@ -69,8 +69,16 @@ async function popupSignIn(page, frame) {
   const popupOpened = page.context().waitForEvent('page');
   await frame.getByTestId('sign-in').click();
   const popup = await popupOpened;
+  const log = [];
+  popup.on('console', (m) => log.push(m.text()));
   await logIn(popup);
-  await popup.waitForEvent('close', { timeout: 15_000 });
+  try {
+    await popup.waitForEvent('close', { timeout: 15_000 });
+  } catch (e) {
+    // Say where the popup got stuck.
+    const text = popup.isClosed() ? '(closed)' : await popup.locator('body').innerText().catch(() => '?');
+    throw new Error(`popup did not close: ${popup.isClosed() ? '' : popup.url()} ${text.slice(0, 300)} console: ${log.join(' | ')}`);
+  }
   await expect(frame.getByTestId('user-name')).toHaveText(DEMO.name);
 }
 
@@ -80,7 +88,8 @@ for (const [label, sandbox] of [['a sandboxed', FULL_SANDBOX], ['an unsandboxed'
     const frame = await openHost(page, { sandbox });
     await popupSignIn(page, frame);
     expect(page.url().startsWith(HOST)).toBe(true);
-    expect(secrets.size).toBe(2);
+    // The token response body is read asynchronously: wait for both values to be recorded.
+    await expect.poll(() => secrets.size).toBe(2);
     await expectNothingStoredIn(page.frame({ url: (u) => u.href.startsWith(APP_FRAMED) }), secrets);
     // What the popup could have left behind at the app's top-level origin.
     const probe = await context.newPage();
