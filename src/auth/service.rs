@@ -413,10 +413,22 @@ impl Auth {
         } = pending;
 
         let request = token_request(&instance.config.client, &instance.metadata, code, verifier);
-        let resp = http::send(&request)
-            .await
-            .map_err(SignInError::TokenUnreachable)?;
+        // Keys not carried across the redirect: fetch them alongside the token POST, so the
+        // critical path stays one round trip.
+        let known = self.jwks.get_untracked();
+        let keys = async {
+            match known {
+                Some(jwks) => Ok(jwks),
+                None => fetch_jwks(instance).await.map(Arc::new),
+            }
+        };
+        let (resp, jwks) = futures::future::join(http::send(&request), keys).await;
+        let resp = resp.map_err(SignInError::TokenUnreachable)?;
         let tokens = parse_token_response(resp.as_core())?;
+        let jwks = jwks?;
+        if self.jwks.with_untracked(Option::is_none) {
+            self.jwks.set(Some(jwks.clone()));
+        }
 
         let mut expectations = IdTokenExpectations::new(
             &instance.metadata.issuer,
@@ -426,10 +438,6 @@ impl Auth {
             &instance.metadata.id_token_signing_alg_values_supported,
         );
         expectations.access_token = Some(&tokens.access_token);
-        let jwks = match self.jwks.get_untracked() {
-            Some(jwks) => jwks,
-            None => Arc::new(fetch_jwks(instance).await?),
-        };
         let claims =
             match validate_id_token(&tokens.id_token, &jwks, &expectations, &JwtCompactVerifier) {
                 Err(e) if e.should_refetch_jwks() => {
