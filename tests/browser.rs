@@ -5,7 +5,6 @@
 use erpnet_spa::browser::{random::BrowserRandom, storage};
 use instance_id::RandomSource;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -44,15 +43,6 @@ fn stub_fetch(routes: &[(&str, u16, &str, &str)]) {
         .expect("fetch stub installs");
 }
 
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Mounts the App in a fresh container and waits until `selector` matches (or times out).
 async fn mount_and_wait(selector: &str) -> Option<web_sys::Element> {
     let document = web_sys::window()?.document()?;
@@ -72,7 +62,7 @@ async fn mount_and_wait(selector: &str) -> Option<web_sys::Element> {
         if let Ok(Some(el)) = document.query_selector(&format!("#app-under-test {selector}")) {
             return Some(el);
         }
-        sleep_ms(10).await;
+        erpnet_spa::browser::clock::sleep_ms(10).await;
     }
     None
 }
