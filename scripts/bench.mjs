@@ -304,7 +304,8 @@ budget('one request on the callback critical path', maxReq <= BUDGET.callbackReq
   `median ${report.callback.requestsAfterBoot.median}, max ${maxReq} request(s) after boot before user-name`);
 if (v.skipped) budgets.push({ name: 'ID-token validation <= 1 ms median in wasm', pass: null, detail: 'skipped' });
 else {
-  const keys = Object.keys(v.results).filter((k) => /validate/.test(k));
+  // The budget is for what the app ships (WebCrypto); the jwtcompact_* lines are the comparison.
+  const keys = Object.keys(v.results).filter((k) => /^webcrypto_\w+_validate$/.test(k));
   const medians = keys.map((k) => v.results[k].median);
   const ok = !v.error && medians.length >= 2 && medians.every((m) => m <= BUDGET.validateUs);
   budget('ID-token validation <= 1 ms median in wasm', ok,

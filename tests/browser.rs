@@ -2,8 +2,16 @@
 //! APIs, and the App mounted in a real DOM with `fetch` replaced by canned answers.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/tokens.rs"]
+#[allow(dead_code)]
+mod tokens;
+
+use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use erpnet_spa::browser::{random::BrowserRandom, storage};
-use instance_id::RandomSource;
+use instance_id::{
+    validate_id_token_async, IdToken, IdTokenError, JwkMaterial, JwkSet, JwtCompactVerifier,
+    RandomSource, SignatureError,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -252,4 +260,126 @@ async fn popup_messages_are_filtered_by_origin_source_and_state() {
 fn the_test_page_is_not_framed() {
     assert!(!erpnet_spa::browser::frame::is_framed());
     assert!(!erpnet_spa::browser::frame::is_cross_site_framed());
+}
+
+/// Validates with WebCrypto and with the pure-Rust verifier; both must decide alike.
+async fn validate_both(token: &IdToken, jwks: &JwkSet) -> Result<String, IdTokenError> {
+    let (nonce, algs, access) = (
+        tokens::nonce(),
+        tokens::advertised(),
+        tokens::access_token(),
+    );
+    let expected = tokens::expectations(&nonce, &algs, &access);
+    let web = validate_id_token_async(token, jwks, &expected, &WebCryptoVerifier).await;
+    let rust = validate_id_token_async(token, jwks, &expected, &JwtCompactVerifier).await;
+    match (&web, &rust) {
+        (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
+        (Err(a), Err(b)) => assert_eq!(a.rule(), b.rule(), "{a} / {b}"),
+        _ => panic!("WebCrypto said {web:?}, jwt-compact said {rust:?}"),
+    }
+    web.map(|claims| claims.sub)
+}
+
+fn all_tokens() -> [(&'static str, IdToken); 3] {
+    [
+        ("RS256", tokens::rs256_token()),
+        ("PS256", tokens::ps256_token()),
+        ("ES256", tokens::es256_token()),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_verifies_rs256_ps256_and_es256() {
+    for (alg, token) in all_tokens() {
+        let sub = validate_both(&token, &tokens::jwks()).await;
+        assert_eq!(sub.as_deref().ok(), Some("admin"), "{alg}: {sub:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_refuses_tampered_tokens() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    for (alg, token) in all_tokens() {
+        let parts: Vec<&str> = token.secret().split('.').collect();
+        // One bit of the signature flipped.
+        let mut sig = URL_SAFE_NO_PAD.decode(parts[2]).expect("signature");
+        sig[7] ^= 0x01;
+        let flipped = IdToken::new(format!("{}.{}.{}", parts[0], parts[1], tokens::b64(&sig)));
+        // The payload edited, the signature kept.
+        let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(parts[1]).expect("payload"))
+            .expect("utf-8")
+            .replace("\"admin\"", "\"root\"");
+        let edited = IdToken::new(format!(
+            "{}.{}.{}",
+            parts[0],
+            tokens::b64(payload),
+            parts[2]
+        ));
+        for bad in [flipped, edited] {
+            let err = validate_both(&bad, &tokens::jwks()).await.unwrap_err();
+            assert!(
+                matches!(err, IdTokenError::Signature(SignatureError::Invalid)),
+                "{alg}: {err:?}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_never_sees_a_weak_key_and_reports_a_bad_one() {
+    let swap = |kid: &str, material: JwkMaterial| {
+        let mut set = tokens::jwks();
+        for key in &mut set.keys {
+            if key.kid.as_deref() == Some(kid) {
+                key.material = material.clone();
+            }
+        }
+        set
+    };
+    // A 1024-bit modulus: the core refuses it before any verifier runs (WebCrypto would take it).
+    let weak = swap(
+        "rsa-a",
+        JwkMaterial::Rsa {
+            n: vec![0xc5; 128],
+            e: vec![1, 0, 1],
+        },
+    );
+    let err = validate_both(&tokens::rs256_token(), &weak)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            IdTokenError::Signature(SignatureError::WeakKey { bits: 1024 })
+        ),
+        "{err:?}"
+    );
+    // A P-256 "key" that is not a point on the curve: WebCrypto's importKey refuses it.
+    let off_curve = swap(
+        "ec-a",
+        JwkMaterial::EcP256 {
+            x: vec![1; 32],
+            y: vec![2; 32],
+        },
+    );
+    let (nonce, algs, access) = (
+        tokens::nonce(),
+        tokens::advertised(),
+        tokens::access_token(),
+    );
+    let expected = tokens::expectations(&nonce, &algs, &access);
+    let err = validate_id_token_async(
+        &tokens::es256_token(),
+        &off_curve,
+        &expected,
+        &WebCryptoVerifier,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, IdTokenError::Signature(SignatureError::KeyRejected(_))),
+        "{err:?}"
+    );
+    assert_eq!(err.rule(), "signature");
 }

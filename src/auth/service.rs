@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use instance_id::{
     authorization_url, end_session_url, jwks_request, parse_callback, parse_jwks,
-    parse_logout_return, parse_token_response, token_request, validate_callback, validate_id_token,
-    AuthorizeOptions, IdTokenExpectations, JwkSet, JwtCompactVerifier, PendingRequest,
+    parse_logout_return, parse_token_response, token_request, validate_callback,
+    validate_id_token_async, AuthorizeOptions, IdTokenExpectations, JwkSet, PendingRequest,
     SessionTimes, State,
 };
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ use crate::auth::error::{AppError, SessionError, SignInError, StartError};
 use crate::auth::{Instance, Session};
 use crate::browser::{
     channel, clock, frame, http, location, popup, random::BrowserRandom, storage,
+    webcrypto::WebCryptoVerifier,
 };
 
 /// sessionStorage prefix of pending sign-in requests, keyed by their state.
@@ -438,13 +439,16 @@ impl Auth {
             &instance.metadata.id_token_signing_alg_values_supported,
         );
         expectations.access_token = Some(&tokens.access_token);
+        let id_token = &tokens.id_token;
         let claims =
-            match validate_id_token(&tokens.id_token, &jwks, &expectations, &JwtCompactVerifier) {
+            match validate_id_token_async(id_token, &jwks, &expectations, &WebCryptoVerifier).await
+            {
                 Err(e) if e.should_refetch_jwks() => {
                     // Key rotation: refetch once, then decide for good.
                     let fresh = Arc::new(fetch_jwks(instance).await?);
                     self.jwks.set(Some(fresh.clone()));
-                    validate_id_token(&tokens.id_token, &fresh, &expectations, &JwtCompactVerifier)?
+                    validate_id_token_async(id_token, &fresh, &expectations, &WebCryptoVerifier)
+                        .await?
                 }
                 other => other?,
             };

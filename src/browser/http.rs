@@ -4,6 +4,8 @@ use instance_id::{HttpMethod, HttpRequest};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::js_message;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
 /// What came back from the network, as plain values for the core to judge.
@@ -93,12 +95,4 @@ pub async fn fetch(
         www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
         body: Uint8Array::new(&buffer).to_vec(),
     })
-}
-
-fn js_message(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
 }

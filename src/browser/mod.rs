@@ -11,3 +11,15 @@ pub mod location;
 pub mod popup;
 pub mod random;
 pub mod storage;
+pub mod webcrypto;
+
+use wasm_bindgen::{JsCast as _, JsValue};
+
+/// The message of a thrown JS value (an `Error`'s `message`, or the value if it is a string).
+pub(crate) fn js_message(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}

@@ -25,7 +25,9 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::jwks::{Jwk, JwkSet, KeyChoiceError};
-use crate::jws::{JwsAlgorithm, SignatureError, SignatureVerifier};
+use crate::jws::{
+    check_inputs, AsyncSignatureVerifier, JwsAlgorithm, SignatureError, SignatureVerifier,
+};
 use crate::pkce::Nonce;
 use crate::token::{AccessToken, IdToken};
 
@@ -441,6 +443,8 @@ impl<'t> UnverifiedIdToken<'t> {
             KeyChoiceError::NoCandidate => IdTokenError::NoSuitableKey { alg },
             KeyChoiceError::Ambiguous(candidates) => IdTokenError::AmbiguousKey { alg, candidates },
         })?;
+        // Rule 6 (shape part): key strength and signature length, whatever verifies next.
+        check_inputs(alg, key, &self.signature).map_err(IdTokenError::Signature)?;
         Ok(SignatureCheck {
             alg,
             key,
@@ -508,7 +512,18 @@ impl<'c> SignatureCheck<'c> {
         self.conclude(outcome)
     }
 
-    /// Rule 6 for an asynchronous verifier (e.g. WebCrypto): pass what it answered for exactly
+    /// Rule 6 with an asynchronous verifier (e.g. WebCrypto); on success, the proof.
+    pub async fn verify_async(
+        self,
+        verifier: &impl AsyncSignatureVerifier,
+    ) -> Result<VerifiedIdToken<'c>, IdTokenError> {
+        let outcome = verifier
+            .verify_async(self.alg, self.key, self.signing_input(), self.signature())
+            .await;
+        self.conclude(outcome)
+    }
+
+    /// Rule 6 for a verifier driven by hand: pass what it answered for exactly
     /// [`Self::alg`], [`Self::key`], [`Self::signing_input`] and [`Self::signature`]. `Ok(())`
     /// must mean the signature verified; anything else refuses the token.
     pub fn conclude(
@@ -734,6 +749,23 @@ pub fn validate_id_token(
         .validate_claims(expected)
 }
 
+/// [`validate_id_token`] with an asynchronous verifier (the browser's WebCrypto): the same
+/// steps and rules in the same order; only the signature maths is awaited.
+pub async fn validate_id_token_async(
+    id_token: &IdToken,
+    jwks: &JwkSet,
+    expected: &IdTokenExpectations<'_>,
+    verifier: &impl AsyncSignatureVerifier,
+) -> Result<IdTokenClaims, IdTokenError> {
+    let unverified = UnverifiedIdToken::parse(id_token)?;
+    let allowed = allowed_algorithms(expected.advertised_algs);
+    unverified
+        .signature_check(jwks, &allowed)?
+        .verify_async(verifier)
+        .await?
+        .validate_claims(expected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -785,7 +817,9 @@ mod tests {
     fn token(header: &str, payload: &Value) -> IdToken {
         let h = URL_SAFE_NO_PAD.encode(header);
         let p = URL_SAFE_NO_PAD.encode(payload.to_string());
-        IdToken::new(format!("{h}.{p}.c2ln"))
+        // A signature as long as the test key's modulus (the verifiers here ignore its value).
+        let s = URL_SAFE_NO_PAD.encode([0u8; 256]);
+        IdToken::new(format!("{h}.{p}.{s}"))
     }
 
     #[test]
@@ -813,7 +847,7 @@ mod tests {
             check.signing_input(),
             t.secret().rsplit_once('.').unwrap().0.as_bytes()
         );
-        assert_eq!(check.signature(), b"sig");
+        assert_eq!(check.signature(), &[0u8; 256][..]);
         let e = check
             .conclude(Err(SignatureError::Backend("no WebCrypto".into())))
             .unwrap_err();
@@ -844,13 +878,24 @@ mod tests {
             IdTokenError::CriticalHeader
         ));
         let h = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"k"}"#);
+        // Rule 6 before the payload is read: a signature shorter than the modulus is refused
+        // even by a verifier that accepts everything.
+        let e = run(&format!("{h}.e30.c2ln"));
+        assert!(matches!(
+            e,
+            IdTokenError::Signature(SignatureError::Malformed {
+                alg: JwsAlgorithm::Rs256
+            })
+        ));
+        assert_eq!(e.rule(), "signature");
+        let sig = URL_SAFE_NO_PAD.encode([0u8; 256]);
         let p = URL_SAFE_NO_PAD.encode("[1]");
-        let e = run(&format!("{h}.{p}.c2ln"));
+        let e = run(&format!("{h}.{p}.{sig}"));
         assert!(matches!(e, IdTokenError::InvalidPayload(_)));
         assert_eq!(e.rule(), "format");
         let p = URL_SAFE_NO_PAD.encode(r#"{"iss":1}"#);
         assert!(matches!(
-            run(&format!("{h}.{p}.c2ln")),
+            run(&format!("{h}.{p}.{sig}")),
             IdTokenError::ClaimType { claim: "iss" }
         ));
     }

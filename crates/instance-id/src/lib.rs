@@ -8,10 +8,18 @@
 //! the stable codes of the design (section 3.3).
 //!
 //! The ID token is validated by every rule of OIDC Core 3.1.3.7 that applies to a public
-//! client; the signature maths sits behind [`SignatureVerifier`] (shipped:
-//! [`JwtCompactVerifier`]), and claims can only be read through the proof of a verified
-//! signature ([`VerifiedIdToken`]). See [`validate_id_token`] and the module documentation of
-//! [`UnverifiedIdToken`].
+//! client; the signature maths sits behind [`SignatureVerifier`] (shipped: `JwtCompactVerifier`,
+//! feature `jwt-compact`, on by default) or [`AsyncSignatureVerifier`] (for the browser's
+//! WebCrypto, which answers with a promise). Key strength and signature length are checked by
+//! the core before any verifier runs ([`check_inputs`]), and claims can only be read through
+//! the proof of a verified signature ([`VerifiedIdToken`]). See [`validate_id_token`],
+//! [`validate_id_token_async`] and the module documentation of [`UnverifiedIdToken`].
+//!
+//! # Features
+//!
+//! - `jwt-compact` (default): `JwtCompactVerifier`, pure-Rust RS256/PS256/ES256. A browser app
+//!   that verifies with WebCrypto turns default features off and saves the RSA and P-256 code.
+//!   The example below and the integration tests need it.
 //!
 //! # The whole flow
 //!
@@ -145,11 +153,15 @@ pub use discovery::{
 };
 pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
 pub use id_token::{
-    allowed_algorithms, validate_id_token, IdTokenClaims, IdTokenError, IdTokenExpectations,
-    SignatureCheck, UnverifiedIdToken, VerifiedIdToken, DEFAULT_LEEWAY_SECS,
+    allowed_algorithms, validate_id_token, validate_id_token_async, IdTokenClaims, IdTokenError,
+    IdTokenExpectations, SignatureCheck, UnverifiedIdToken, VerifiedIdToken, DEFAULT_LEEWAY_SECS,
 };
 pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
-pub use jws::{JwsAlgorithm, JwtCompactVerifier, SignatureError, SignatureVerifier};
+#[cfg(feature = "jwt-compact")]
+pub use jws::JwtCompactVerifier;
+pub use jws::{
+    check_inputs, AsyncSignatureVerifier, JwsAlgorithm, SignatureError, SignatureVerifier,
+};
 pub use logout::{end_session_url, parse_logout_return, LogoutError};
 pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,

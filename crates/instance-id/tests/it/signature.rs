@@ -1,8 +1,8 @@
 //! Signatures with real keys, the algorithm and key rules, and tampered tokens.
 
 use instance_id::{
-    validate_id_token, IdToken, IdTokenError, JwsAlgorithm, JwtCompactVerifier, SignatureError,
-    UnverifiedIdToken,
+    validate_id_token, validate_id_token_async, IdToken, IdTokenError, JwsAlgorithm,
+    JwtCompactVerifier, SignatureError, UnverifiedIdToken,
 };
 use jwt_compact::alg::{Es256, Rsa};
 use jwt_compact::{AlgorithmExt, Claims, Header};
@@ -10,17 +10,40 @@ use serde_json::{json, Value};
 
 use crate::support::*;
 
+/// Validates through both entry points and insists they agree: the synchronous one and the
+/// asynchronous one a WebCrypto verifier uses (here driven by the same pure-Rust verifier).
 fn validate(
     token: &IdToken,
     jwks: &instance_id::JwkSet,
 ) -> Result<instance_id::IdTokenClaims, IdTokenError> {
     let (n, algs, at) = (nonce(), advertised(), access_token());
-    validate_id_token(
+    let expected = expectations(&n, &algs, &at);
+    let sync = validate_id_token(token, jwks, &expected, &JwtCompactVerifier);
+    let awaited = ready(validate_id_token_async(
         token,
         jwks,
-        &expectations(&n, &algs, &at),
+        &expected,
         &JwtCompactVerifier,
-    )
+    ));
+    assert_eq!(
+        format!("{sync:?}"),
+        format!("{awaited:?}"),
+        "the asynchronous path must decide exactly as the synchronous one"
+    );
+    sync
+}
+
+/// Polls a future that must be ready at once (a synchronous verifier never waits).
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(out) => out,
+        Poll::Pending => panic!("a synchronous verifier must answer at once"),
+    }
 }
 
 #[test]
