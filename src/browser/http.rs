@@ -57,12 +57,30 @@ pub async fn send(req: &HttpRequest) -> Result<Fetched, FetchError> {
     fetch(method, req.url.as_str(), &headers, req.body.as_deref()).await
 }
 
-/// A plain fetch with the given method, headers and optional body.
+/// A plain fetch with the given method, headers and optional body; never sends cookies.
 pub async fn fetch(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
+) -> Result<Fetched, FetchError> {
+    fetch_with(method, url, headers, body, RequestCredentials::Omit).await
+}
+
+/// GET of one of the app's own files (config.json) exactly as index.html preloads it
+/// (`<link rel="preload" as="fetch" crossorigin>`: mode `cors`, credentials `same-origin`, no
+/// extra headers), so the browser hands over the preloaded response instead of fetching
+/// again. Same-origin credentials only ever reach the app's own static host.
+pub async fn get_preloaded(url: &str) -> Result<Fetched, FetchError> {
+    fetch_with("GET", url, &[], None, RequestCredentials::SameOrigin).await
+}
+
+async fn fetch_with(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    credentials: RequestCredentials,
 ) -> Result<Fetched, FetchError> {
     let fail = |detail: JsValue| FetchError {
         url: url.to_owned(),
@@ -72,7 +90,7 @@ pub async fn fetch(
     let init = RequestInit::new();
     init.set_method(method);
     init.set_mode(RequestMode::Cors);
-    init.set_credentials(RequestCredentials::Omit);
+    init.set_credentials(credentials);
     let h = web_sys::Headers::new().map_err(fail)?;
     for (k, v) in headers {
         h.append(k, v).map_err(fail)?;

@@ -9,7 +9,12 @@ test.beforeEach(async ({ request }) => resetInstance(request));
 
 test('redirect sign-in shows the user name and cleans the address bar', async ({ page }) => {
   const seen = watchSecrets(page);
+  const configFetches = [];
+  page.on('request', (r) => { if (r.url().endsWith('/config.json')) configFetches.push(page.url()); });
   await signIn(page);
+  // Only the first page loads config.json; the callback page reuses what sign-in discovered
+  // (and does not preload it).
+  expect(configFetches).toHaveLength(1);
   await expect(page.getByTestId('sign-out')).toBeVisible();
   await expect(page.getByTestId('granted-scopes')).toContainText('read');
   expect(new URL(page.url()).pathname).toBe('/');

@@ -53,3 +53,47 @@ test('an unreachable instance shows discovery_failed', async ({ page }) => {
   await expect(error).toHaveAttribute('data-error-code', 'discovery_failed');
   await expect(error.getByRole('button', { name: 'try again' })).toBeVisible();
 });
+
+test('cold start: config.json once (preloaded), metadata fetched alongside auto-discovery', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  let wasmLoadedAt = Infinity;
+  page.on('requestfinished', (r) => { if (r.url().endsWith('.wasm')) wasmLoadedAt = Date.now(); });
+  // Auto-discovery answers late, so a metadata request that waited for it would start after.
+  let autoAnsweredAt = Infinity;
+  await page.route('**/sys/auto-discovery', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    autoAnsweredAt = Date.now();
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  await expect.poll(() => requests.filter((r) => r.url.endsWith('/jwks')).length).toBe(1);
+  const urls = (suffix) => requests.filter((r) => new URL(r.url).pathname.endsWith(suffix));
+  // One request each: the app's fetch of config.json takes the preloaded response.
+  expect(urls('/config.json')).toHaveLength(1);
+  // ... which started before the wasm had arrived, so before the app could ask for it.
+  expect(urls('/config.json')[0].at).toBeLessThan(wasmLoadedAt);
+  expect(urls('/sys/auto-discovery')).toHaveLength(1);
+  expect(urls('/.well-known/openid-configuration')).toHaveLength(1);
+  expect(urls('/.well-known/openid-configuration')[0].at).toBeLessThan(autoAnsweredAt);
+  expect(urls('/config.json')[0].at).toBeLessThan(urls('/sys/auto-discovery')[0].at);
+});
+
+test('auto-discovery naming another Instance ID URL: its metadata is fetched, not the guess', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  const cors = { 'access-control-allow-origin': '*' };
+  await page.route('**/sys/auto-discovery', (route) => route.fulfill({
+    contentType: 'application/json',
+    headers: cors,
+    body: JSON.stringify({ WebSites: [
+      { Type: 'ID', Url: `${INSTANCE}/id2`, Status: 'Working' },
+      { Type: 'DomainAPI', Url: `${INSTANCE}/api`, Status: 'Working' },
+    ] }),
+  }));
+  await page.route('**/id2/.well-known/openid-configuration', (route) => route.fulfill({ status: 404, headers: cors, body: '' }));
+  await page.goto('/');
+  await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'discovery_failed');
+  expect(requests).toContain('/id2/.well-known/openid-configuration');
+});
