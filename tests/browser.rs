@@ -9,8 +9,8 @@ mod tokens;
 use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use erpnet_spa::browser::{random::BrowserRandom, storage};
 use instance_id::{
-    validate_id_token_async, IdToken, IdTokenError, JwkMaterial, JwkSet, JwtCompactVerifier,
-    RandomSource, SignatureError,
+    validate_id_token_async, AsyncSignatureVerifier, IdToken, IdTokenError, JwkMaterial, JwkSet,
+    JwsAlgorithm, JwtCompactVerifier, RandomSource, SignatureError,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -337,17 +337,30 @@ async fn webcrypto_never_sees_a_weak_key_and_reports_a_bad_one() {
         }
         set
     };
-    // A 1024-bit modulus: the core refuses it before any verifier runs (WebCrypto would take it).
-    let weak = swap(
-        "rsa-a",
-        JwkMaterial::Rsa {
-            n: vec![0xc5; 128],
-            e: vec![1, 0, 1],
-        },
-    );
-    let err = validate_both(&tokens::rs256_token(), &weak)
+    // A validly signed token under a 1024-bit key: WebCrypto alone accepts the signature...
+    let weak = tokens::jwks_of(vec![tokens::public_jwk(
+        tokens::RSA_WEAK,
+        Some("rsa-a"),
+        serde_json::json!({"use": "sig"}),
+    )]);
+    let token = IdToken::new(tokens::sign(
+        &serde_json::json!({"alg": "RS256", "kid": "rsa-a"}),
+        &tokens::good_claims(),
+        tokens::Signer::Rs256(&tokens::keys().rsa_weak),
+    ));
+    let (input, sig) = token.secret().rsplit_once('.').expect("three parts");
+    let sig = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(sig)
+            .expect("signature")
+    };
+    WebCryptoVerifier
+        .verify_async(JwsAlgorithm::Rs256, &weak.keys[0], input.as_bytes(), &sig)
         .await
-        .unwrap_err();
+        .expect("WebCrypto verifies a 1024-bit RSA signature");
+    // ...but the core refuses the key before any verifier runs.
+    let err = validate_both(&token, &weak).await.unwrap_err();
     assert!(
         matches!(
             err,

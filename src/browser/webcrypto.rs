@@ -57,6 +57,11 @@ impl AsyncSignatureVerifier for WebCryptoVerifier {
     }
 }
 
+/// Whether this page can verify signatures: `crypto.subtle` exists only in secure contexts.
+pub fn available() -> bool {
+    subtle().is_ok()
+}
+
 fn subtle() -> Result<SubtleCrypto, SignatureError> {
     let unavailable = || {
         SignatureError::Backend(

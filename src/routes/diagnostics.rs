@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::auth::{Auth, Phase};
-use crate::browser::http;
+use crate::browser::{http, webcrypto};
 use crate::components::{ErrorPanel, Spinner};
 
 /// Shows the configuration, the derived redirect URIs and everything discovery found.
@@ -44,6 +44,8 @@ pub fn Diagnostics() -> impl IntoView {
                         ("pkce-methods", "PKCE methods", list(&m.code_challenge_methods_supported)),
                         ("s256", "S256 advertised", yes_no(s256).to_owned()),
                         ("iss-param", "RFC 9207 iss advertised", yes_no(m.authorization_response_iss_parameter_supported).to_owned()),
+                        ("webcrypto", "Signature checks (WebCrypto)", if webcrypto::available() { "available".to_owned() } else {
+                            "unavailable: sign-in cannot finish; serve the app over https".to_owned() }),
                     ];
                     view! {
                         <table class="facts">

@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expectNoSecretsStored, logIn, resetInstance, watchSecrets } from './helpers.mjs';
-import { APP_STATIC, APP_SUB, DEMO, INSTANCE } from './env.mjs';
+import { APP, APP_STATIC, APP_SUB, DEMO, INSTANCE } from './env.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SUB_ORIGIN = new URL(APP_SUB).origin;
@@ -93,4 +93,23 @@ test('on a static host without rewrite rules the whole sign-in works', async ({ 
   expect(new URL(page.url()).pathname).toBe('/');
   await expect(page.getByTestId('auth-error')).toHaveCount(0);
   await expectNoSecretsStored(page, seen);
+});
+
+test('the CSP of dist/_headers, enforced as a header, lets the app start', async ({ page }) => {
+  // The deployer narrows connect-src to their instance; here the instance is the stand-in.
+  const headers = readFileSync(`${root}/dist/_headers`, 'utf8');
+  const csp = headers.match(/Content-Security-Policy: (.*)/)[1]
+    .replace(/connect-src [^;]*/, `connect-src 'self' ${INSTANCE}`);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  // A document fulfilled by the test has no network address, so Chromium counts it as public
+  // and its requests to the loopback stand-in need the local-network permission.
+  await page.context().grantPermissions(['local-network-access'], { origin: APP });
+  await page.route((url) => url.pathname === '/', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  expect(violations).toEqual([]);
 });

@@ -18,6 +18,7 @@ test('diagnostics show what discovery found', async ({ page }) => {
   await expect(page.getByTestId('diag-discovery-source')).toContainText('/sys/auto-discovery');
   await expect(page.getByTestId('diag-s256')).toContainText('yes');
   await expect(page.getByTestId('diag-iss-param')).toContainText('yes');
+  await expect(page.getByTestId('diag-webcrypto')).toHaveText(/available$/);
   await expect(page.getByTestId('diag-algs')).toContainText('RS256');
   await expect(page.getByTestId('diag-redirect-uri')).toContainText('http://localhost:8411/signin-callback');
   await expect(page.getByTestId('diag-jwks-keys').locator('td')).toHaveText(/^[1-9]\d*$/);
