@@ -6,8 +6,11 @@
 //! still decides everything else: algorithm allow-list, key choice by `kid`, key strength and
 //! signature length ([`instance_id::check_inputs`]) run before this is called.
 //!
-//! WebCrypto exists only in secure contexts (https, or http on localhost/127.0.0.1); elsewhere
-//! sign-in stops with `id_token_invalid` (rule `signature`) naming the reason.
+//! WebCrypto exists only in secure contexts (https, or http on a loopback host). The app
+//! already refuses to start anywhere else (the core's app-base rule: `config_invalid`, e2e
+//! "served over plain http from a non-local host"), so `crypto.subtle` is always there once
+//! signed-in is possible; if it were not, sign-in would stop with `id_token_invalid` (rule
+//! `signature`) naming the reason, never skip the check.
 
 use instance_id::{AsyncSignatureVerifier, Jwk, JwsAlgorithm, SignatureError};
 use js_sys::{Array, Object, Reflect};

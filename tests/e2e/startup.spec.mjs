@@ -1,7 +1,7 @@
 // Start-up: config.json, discovery, and the errors a deployer can cause.
 import { test, expect } from '@playwright/test';
 import { expectNoSecretsStored, watchSecrets } from './helpers.mjs';
-import { INSTANCE } from './env.mjs';
+import { APP, INSTANCE } from './env.mjs';
 
 test('shows the sign-in button after discovery', async ({ page }) => {
   const seen = watchSecrets(page);
@@ -97,4 +97,27 @@ test('auto-discovery naming another Instance ID URL: its metadata is fetched, no
   await page.goto('/');
   await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'discovery_failed');
   expect(requests).toContain('/id2/.well-known/openid-configuration');
+});
+
+test('served over plain http from a non-local host: config_invalid says https, before any sign-in', async ({ playwright, launchOptions }) => {
+  // app.test resolves to the app's server, but it is not a loopback name: an insecure context,
+  // where WebCrypto (and so every signature check) is unavailable. The app refuses to start.
+  const browser = await playwright.chromium.launch({
+    ...launchOptions,
+    args: [...(launchOptions.args ?? []), '--host-resolver-rules=MAP app.test 127.0.0.1'],
+  });
+  try {
+    const page = await browser.newPage();
+    const instanceRequests = [];
+    page.on('request', (r) => { if (r.url().startsWith(INSTANCE)) instanceRequests.push(r.url()); });
+    await page.goto(`http://app.test:${new URL(APP).port}/`);
+    expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([false, 'undefined']);
+    const error = page.getByTestId('auth-error');
+    await expect(error).toHaveAttribute('data-error-code', 'config_invalid');
+    await expect(error).toContainText('https');
+    await expect(page.getByTestId('sign-in')).toHaveCount(0);
+    expect(instanceRequests).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
