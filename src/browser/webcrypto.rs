@@ -81,25 +81,26 @@ fn subtle() -> Result<SubtleCrypto, SignatureError> {
     Ok(subtle)
 }
 
-/// The `importKey` and `verify` algorithm parameters for `alg`.
+/// The `importKey` and `verify` algorithm parameters for `alg`, as WebCrypto names them.
 fn params(alg: JwsAlgorithm) -> Result<(Object, Object), SignatureError> {
-    let (name, extra): (&str, &[(&str, JsValue)]) = match alg {
-        JwsAlgorithm::Rs256 => ("RSASSA-PKCS1-v1_5", &[]),
+    let sha256 = || JsValue::from_str("SHA-256");
+    let name = |n: &str| ("name", JsValue::from_str(n));
+    let (import, verify) = match alg {
+        JwsAlgorithm::Rs256 => (
+            [name("RSASSA-PKCS1-v1_5"), ("hash", sha256())],
+            [name("RSASSA-PKCS1-v1_5"), ("hash", sha256())],
+        ),
         // RFC 7518 3.5: the salt is as long as the hash (32 bytes for SHA-256).
-        JwsAlgorithm::Ps256 => ("RSA-PSS", &[("saltLength", JsValue::from_f64(32.0))]),
-        JwsAlgorithm::Es256 => ("ECDSA", &[("hash", JsValue::from_str("SHA-256"))]),
+        JwsAlgorithm::Ps256 => (
+            [name("RSA-PSS"), ("hash", sha256())],
+            [name("RSA-PSS"), ("saltLength", JsValue::from_f64(32.0))],
+        ),
+        JwsAlgorithm::Es256 => (
+            [name("ECDSA"), ("namedCurve", JsValue::from_str("P-256"))],
+            [name("ECDSA"), ("hash", sha256())],
+        ),
     };
-    let import = object(&[("name", name.into())])?;
-    if alg == JwsAlgorithm::Es256 {
-        set(&import, "namedCurve", &"P-256".into())?;
-    } else {
-        set(&import, "hash", &"SHA-256".into())?;
-    }
-    let verify = object(&[("name", name.into())])?;
-    for (k, v) in extra {
-        set(&verify, k, v)?;
-    }
-    Ok((import, verify))
+    Ok((object(&import)?, object(&verify)?))
 }
 
 /// The key as a JWK object: its public members only (the core's own serialisation).
