@@ -67,45 +67,73 @@ ${inner}
 </html>`;
 }
 
-export function loginPage({ action, clientName, login = '', error }) {
+export function loginPage({ action, returnUrl, cancelUrl, clientName, login = '', error }) {
   return layout('Sign in - ERP.net (local stand-in)', `
 <h1>Sign in</h1>
 <p class="sub">to continue to ${esc(clientName)}</p>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <form method="post" action="${esc(action)}">
+  <input type="hidden" name="ReturnUrl" value="${esc(returnUrl)}">
   <label for="login">User name</label>
   <input id="login" name="login" value="${esc(login)}" autocomplete="username" autofocus required autocapitalize="off" spellcheck="false">
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">Sign in</button>
 </form>
+<p class="hint"><a href="${esc(cancelUrl)}">Cancel</a> (back to the application with access_denied)</p>
 <p class="hint">Local ERP.net stand-in. Demo user: demo / demo-password</p>`);
 }
 
 /**
- * RP-initiated logout page. oidc-provider hands us its confirm form (with the xsrf token);
- * we add logout=yes (end the whole SSO session) and submit it at once, so the browser
- * returns to post_logout_redirect_uri without a click. The script runs under the CSP nonce.
+ * The "Do you want to sign out?" question (IdentityServer4 quickstart Logout view): a real
+ * form with a Yes button; nothing submits it but the person.
  */
-export function logoutPage({ form, nonce }) {
-  const script = `var f=document.getElementById('op.logoutForm');
-var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);
-f.submit();`;
-  return layout('Signing out - ERP.net (local stand-in)', `
-<h1>Signing out...</h1>
-${form}
-<noscript><button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></noscript>
-<script nonce="${esc(nonce)}">${script}</script>`);
+export function logoutPromptPage({ action, logoutId }) {
+  return layout('Sign out - ERP.net (local stand-in)', `
+<h1>Logout</h1>
+<p class="sub">Would you like to logout of ERP.net?</p>
+<p>Do you want to sign out?</p>
+<form method="post" action="${esc(action)}">
+  <input type="hidden" name="logoutId" value="${esc(logoutId)}">
+  <button type="submit">Yes</button>
+</form>`);
 }
 
-export function logoutSuccessPage({ clientName }) {
+/** Signed out, with no way back to the application (no valid id_token_hint / redirect URI). */
+export function loggedOutPage() {
   return layout('Signed out - ERP.net (local stand-in)', `
 <h1>Signed out</h1>
-<p class="sub">You have been signed out${clientName ? ` of ${esc(clientName)}` : ''}.</p>`);
+<p class="sub">You are now signed out. You can close this window.</p>`);
 }
 
-export function errorPage(out) {
+/** IdentityServer4 quickstart Home/Error view: the request never goes back to the app. */
+export function errorPage({ error, error_description: description, requestId }) {
   return layout('Error - ERP.net (local stand-in)', `
-<h1>Something went wrong</h1>
-${Object.entries(out).map(([k, v]) => `<pre><strong>${esc(k)}</strong>: ${esc(v)}</pre>`).join('\n')}`);
+<h1>Error</h1>
+<p class="error" role="alert">Sorry, there was an error</p>
+<pre data-error="${esc(error)}"><strong>${esc(error)}</strong>${description ? `\n${esc(description)}` : ''}</pre>
+${requestId ? `<p class="hint">Request Id: ${esc(requestId)}</p>` : ''}`);
+}
+
+/**
+ * OIDC Session Management check_session_iframe (what IdentityServer4 serves at
+ * connect/checksession): answers "changed"/"unchanged"/"error" to "client_id session_state"
+ * messages by recomputing the session_state from the idsrv.session cookie.
+ */
+export function checkSessionPage({ nonce, cookieName }) {
+  const script = `
+function cookie(n){var m=document.cookie.split(';').map(function(c){return c.trim();}).filter(function(c){return c.indexOf(n+'=')===0;})[0];return m?decodeURIComponent(m.slice(n.length+1)):'';}
+function b64u(buf){var s='';new Uint8Array(buf).forEach(function(b){s+=String.fromCharCode(b);});return btoa(s).replace(/\\+/g,'-').replace(/\\//g,'_').replace(/=+$/,'');}
+window.addEventListener('message',function(e){
+  if(typeof e.data!=='string'){return;}
+  var parts=e.data.split(' ');if(parts.length!==2){e.source.postMessage('error',e.origin);return;}
+  var ss=parts[1].split('.');if(ss.length!==2){e.source.postMessage('error',e.origin);return;}
+  var sid=cookie(${JSON.stringify(cookieName)});
+  if(!sid){e.source.postMessage('changed',e.origin);return;}
+  crypto.subtle.digest('SHA-256',new TextEncoder().encode(parts[0]+e.origin+sid+ss[1])).then(function(h){
+    e.source.postMessage(b64u(h)===ss[0]?'unchanged':'changed',e.origin);
+  },function(){e.source.postMessage('error',e.origin);});
+});`;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>check session</title></head><body>
+<script nonce="${esc(nonce)}">${script}</script></body></html>`;
 }

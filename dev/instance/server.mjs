@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// Local stand-in for an ERP.net instance: Identity Server (oidc-provider) at /id,
-// /sys/auto-discovery, a small OData Domain API at /api/domain/odata/, and a control API
-// (/__control) for tests. Start from the repo root with: node dev/instance/server.mjs
+// Local stand-in for an ERP.net instance: an IdentityServer4-like Identity Server at /id,
+// auto-discovery (/sys or /tools), a small OData Domain API at /api/domain/odata/, and a
+// control API (/__control) for tests. Start from the repo root with: node dev/instance/server.mjs
 //
 // Env: PORT (default 8400; 0 picks a free port), APP_BASES (comma-separated app base URLs,
-// each ending in '/'), CLIENT_ID (default spa.example.com).
+// each ending in '/'), CLIENT_ID (default spa.example.com), and the STANDIN_* switches of
+// settings.mjs (see README.md).
 
 import http from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { createProvider } from './provider.mjs';
 import { handleDomainApi } from './odata.mjs';
-import { users } from './data.mjs';
-import { esc, loginPage, errorPage, securityHeaders } from './pages.mjs';
+import { esc, securityHeaders } from './pages.mjs';
+import { startupSettings, checkPatch } from './settings.mjs';
 
-const DEFAULT_SETTINGS = Object.freeze({ deny: false, coop: false, accessTokenTtl: 3600, idTokenTtl: 600 });
-const settings = { ...DEFAULT_SETTINGS };
+let STARTUP;
+try {
+  STARTUP = startupSettings();
+} catch (err) {
+  console.error(`ERP.net stand-in: bad environment: ${err.message}`);
+  process.exit(2);
+}
+const settings = { ...STARTUP };
 const requestLog = [];
 
 const port = Number(process.env.PORT ?? 8400);
@@ -57,12 +63,6 @@ async function readBody(req, limit = 64 * 1024) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Constant-time password comparison (hash first so lengths don't leak). */
-function passwordMatches(given, expected) {
-  const h = (s) => createHash('sha256').update(String(s)).digest();
-  return timingSafeEqual(h(given), h(expected));
-}
-
 /** CORS for our own (non-provider) endpoints: only the app origins are allowed. */
 function applyCors(req, res, appOrigins, { methods = 'GET, OPTIONS' } = {}) {
   res.setHeader('Vary', 'Origin');
@@ -78,8 +78,8 @@ function applyCors(req, res, appOrigins, { methods = 'GET, OPTIONS' } = {}) {
   return true;
 }
 
-/** Logged paths: the provider's authorize/token/endsession routes and the Domain API. */
-const LOGGED = /^\/id\/connect\/(authorize|token|endsession)(\/|$)|^\/api\/domain\/odata(\/|$)/;
+/** Logged paths: the Identity Server's protocol routes, auto-discovery and the Domain API. */
+const LOGGED = /^\/id\/connect\/(authorize|token|endsession|userinfo|revocation)(\/|$)|^\/(sys|tools)\/auto-discovery$|^\/api\/domain\/odata(\/|$)/;
 
 /** Records method, path, query parameter NAMES (values never, except prompt) and status. */
 function logRequest(req, url, res) {
@@ -90,6 +90,7 @@ function logRequest(req, url, res) {
   if (requestLog.length > 1000) requestLog.shift();
   res.on('finish', () => { entry.status = res.statusCode; });
   res.on('close', () => { entry.status ??= res.statusCode; });
+  return entry;
 }
 
 // ---------------------------------------------------------------- server
@@ -109,65 +110,23 @@ try {
   process.exit(1);
 }
 const base = `http://127.0.0.1:${server.address().port}`;
-const { provider, issuer, appOrigins, publicJwks } = await createProvider({ base, appBases, clientId, settings });
-// Static clients are only validated on first use; fail now rather than at the first login.
-try {
-  await provider.Client.find(clientId);
-} catch (err) {
-  console.error(`ERP.net stand-in: invalid client configuration: ${err.error_description || err.message}`);
-  process.exit(1);
-}
-const providerCallback = provider.callback();
-provider.on('server_error', (ctx, err) => console.error('oidc-provider server_error:', err));
-
-/** Login page for a pending interaction (GET) and the password check (POST). */
-async function handleInteraction(req, res, url) {
-  const m = /^\/id\/interaction\/([^/]+)(\/login)?$/.exec(url.pathname);
-  const headers = securityHeaders({ formOrigins: appOrigins, coop: settings.coop });
-  let details;
-  try {
-    details = await provider.interactionDetails(req, res);
-    if (!m || details.uid !== m[1]) throw new Error('interaction mismatch');
-  } catch {
-    const html = errorPage({ error: 'invalid_request', error_description: 'The sign-in request has expired or is invalid. Start again from the application.' });
-    return sendHtml(res, 400, html, headers);
-  }
-  const { prompt, params, uid } = details;
-  const action = `/id/interaction/${encodeURIComponent(uid)}/login`;
-  const client = await provider.Client.find(params.client_id);
-  const clientName = client?.clientName || params.client_id;
-
-  if (prompt.name !== 'login') {
-    // Consent is never needed (loadExistingGrant grants everything); finish defensively.
-    return provider.interactionFinished(req, res, {}, { mergeWithLastSubmission: true });
-  }
-
-  if (req.method === 'GET' && !m[2]) {
-    return sendHtml(res, 200, loginPage({ action, clientName, login: params.login_hint || '' }), headers);
-  }
-  if (req.method === 'POST' && m[2]) {
-    const form = new URLSearchParams(await readBody(req));
-    const login = (form.get('login') || '').trim();
-    const user = users.get(login.toLowerCase());
-    if (!user || !passwordMatches(form.get('password') || '', user.password)) {
-      const html = loginPage({ action, clientName, login, error: 'Invalid user name or password.' });
-      return sendHtml(res, 200, html, headers);
-    }
-    return provider.interactionFinished(req, res, {
-      login: { accountId: user.sub, amr: ['pwd'] },
-    }, { mergeWithLastSubmission: false });
-  }
-  res.writeHead(405, { ...headers, Allow: 'GET, POST' });
-  return res.end();
-}
+const idServer = await createProvider({ base, appBases, clientId, settings });
+const { issuer, appOrigins, publicJwks } = idServer;
 
 function handleControl(req, res, url, body) {
   if (url.pathname === '/__control' && req.method === 'GET') return sendJson(res, 200, settings);
   if (url.pathname === '/__control/log' && req.method === 'GET') return sendJson(res, 200, requestLog);
   if (url.pathname === '/__control/reset' && req.method === 'POST') {
-    Object.assign(settings, DEFAULT_SETTINGS);
+    for (const k of Object.keys(settings)) delete settings[k];
+    Object.assign(settings, STARTUP);
     requestLog.length = 0;
     return sendJson(res, 200, settings);
+  }
+  if (url.pathname === '/__control/refresh-tokens/revoke' && req.method === 'POST') {
+    return sendJson(res, 200, { revoked: idServer.control.revokeRefreshTokens() });
+  }
+  if (url.pathname === '/__control/sessions/end' && req.method === 'POST') {
+    return sendJson(res, 200, { ended: idServer.control.endSessions() });
   }
   if (url.pathname === '/__control' && req.method === 'POST') {
     let patch;
@@ -176,35 +135,44 @@ function handleControl(req, res, url, body) {
     } catch {
       return sendJson(res, 400, { error: 'body must be JSON' });
     }
-    const problems = [];
-    for (const [k, v] of Object.entries(patch ?? {})) {
-      if (k === 'deny' || k === 'coop') {
-        if (typeof v !== 'boolean') problems.push(`${k} must be a boolean`);
-      } else if (k === 'accessTokenTtl' || k === 'idTokenTtl') {
-        if (!Number.isSafeInteger(v) || v <= 0) problems.push(`${k} must be a positive integer (seconds)`);
-      } else problems.push(`unknown setting ${k}`);
-    }
-    if (problems.length || typeof patch !== 'object' || Array.isArray(patch)) {
-      return sendJson(res, 400, { error: problems.join('; ') || 'body must be a JSON object' });
-    }
-    Object.assign(settings, patch);
+    const { value, problems } = checkPatch(patch);
+    if (problems) return sendJson(res, 400, { error: problems.join('; ') });
+    Object.assign(settings, value);
     return sendJson(res, 200, settings);
   }
   return sendJson(res, 404, { error: 'not found' });
 }
 
+const STATUS_DESCRIPTIONS = {
+  Working: null,
+  NotWorking: 'The site is not responding (stand-in switch domainApiStatus=NotWorking).',
+  Unknown: 'The status is not determined yet.',
+};
+
+/** The documented auto-discovery answer (building-apps/concepts/application-server-endpoints.md). */
 function autoDiscovery() {
   return {
+    Host: new URL(base).host,
+    DbName: 'Demo',
     WebSites: [
-      { Type: 'ID', Status: 'Working', Url: issuer },
+      { Type: 'ID', Status: 'Working', StatusDescription: null, Url: issuer, System: true, AdditionalProperties: null },
       {
-        Type: 'DomainAPI',
-        Status: 'Working',
+        Type: settings.apiType,
+        Status: settings.domainApiStatus,
+        StatusDescription: STATUS_DESCRIPTIONS[settings.domainApiStatus],
         Url: `${base}/api`,
-        AdditionalProperties: { ODataServiceRoot: `${base}/api/domain/odata/` },
+        System: false,
+        AdditionalProperties: settings.odataServiceRoot ? { ODataServiceRoot: `${base}/api/domain/odata/` } : null,
       },
+      { Type: 'TableAPI', Status: 'Working', StatusDescription: null, Url: `${base}/api/table`, System: false, AdditionalProperties: null },
     ],
   };
+}
+
+function autoDiscoveryServed(path) {
+  const mode = settings.autoDiscovery;
+  if (path === '/sys/auto-discovery') return mode === 'sys' || mode === 'both';
+  return mode === 'tools' || mode === 'both';
 }
 
 handle = async (req, res) => {
@@ -217,15 +185,14 @@ handle = async (req, res) => {
   }
   const path = url.pathname;
   try {
-    if (LOGGED.test(path)) logRequest(req, url, res);
+    const logEntry = LOGGED.test(path) ? logRequest(req, url, res) : null;
 
     if (path === '/__control' || path.startsWith('/__control/')) {
       return handleControl(req, res, url, req.method === 'POST' ? await readBody(req) : '');
     }
 
-    if (path === '/sys/auto-discovery') {
-      applyCors(req, res, appOrigins);
-      if (req.method === 'OPTIONS') return res.writeHead(204).end();
+    if ((path === '/sys/auto-discovery' || path === '/tools/auto-discovery') && autoDiscoveryServed(path)) {
+      if (settings.autoDiscoveryCors ? idServer.corsFor(req, res) : req.method === 'OPTIONS') return res.writeHead(204).end();
       return sendJson(res, 200, autoDiscovery());
     }
 
@@ -236,25 +203,9 @@ handle = async (req, res) => {
       return await handleDomainApi(req, res, url, { base, issuer, publicJwks });
     }
 
-    if (path.startsWith('/id/interaction/')) return await handleInteraction(req, res, url);
-
     if (path === '/id' || path.startsWith('/id/')) {
-      // RP-initiated logout without id_token_hint: oidc-provider would silently drop
-      // post_logout_redirect_uri unless client_id is sent. With one registered client, a
-      // registered post_logout_redirect_uri identifies it, so supply client_id.
-      if (path === '/id/connect/endsession' && req.method === 'GET') {
-        const q = url.searchParams;
-        const plr = q.get('post_logout_redirect_uri');
-        if (plr && !q.has('id_token_hint') && !q.has('client_id') && appBases.includes(plr)) {
-          q.set('client_id', clientId);
-          req.url = url.pathname + url.search;
-        }
-      }
-      // Mount the provider at /id the way Express does: strip the prefix and keep
-      // originalUrl so oidc-provider builds its URLs with the /id mount path.
-      req.originalUrl = req.url;
-      req.url = req.url.slice(3) || '/';
-      return providerCallback(req, res);
+      if ((await idServer.handle(req, res, url, logEntry)) !== false) return undefined;
+      return sendJson(res, 404, { error: 'not found' });
     }
 
     if (path === '/favicon.ico') return res.writeHead(204).end(); // keeps browser consoles clean
@@ -262,7 +213,7 @@ handle = async (req, res) => {
     if (path === '/' && req.method === 'GET') {
       return sendHtml(res, 200, `<!DOCTYPE html><meta charset="utf-8"><title>ERP.net stand-in</title>
 <h1>ERP.net stand-in</h1><ul>
-<li><a href="/sys/auto-discovery">/sys/auto-discovery</a></li>
+<li><a href="/sys/auto-discovery">/sys/auto-discovery</a> (or /tools/auto-discovery, per the autoDiscovery switch)</li>
 <li><a href="/id/.well-known/openid-configuration">/id/.well-known/openid-configuration</a></li>
 <li>Domain API: ${esc(base)}/api/domain/odata/ (bearer token required)</li>
 <li><a href="/__control">/__control</a></li></ul>`, securityHeaders());
