@@ -99,11 +99,15 @@ export function logoutPromptPage({ action, logoutId }) {
 </form>`);
 }
 
-/** Signed out, with no way back to the application (no valid id_token_hint / redirect URI). */
-export function loggedOutPage() {
+/**
+ * Signed out. Without `returnUrl` (no valid id_token_hint / registered redirect URI) there is
+ * no way back to the application; with it, the quickstart's "Click here to return" link.
+ */
+export function loggedOutPage({ returnUrl, clientName } = {}) {
   return layout('Signed out - ERP.net (local stand-in)', `
 <h1>Signed out</h1>
-<p class="sub">You are now signed out. You can close this window.</p>`);
+<p class="sub">You are now signed out.${returnUrl ? '' : ' You can close this window.'}</p>
+${returnUrl ? `<p>Click <a class="PostLogoutRedirectUri" href="${esc(returnUrl)}">here</a> to return to the ${esc(clientName)} application.</p>` : ''}`);
 }
 
 /** IdentityServer4 quickstart Home/Error view: the request never goes back to the app. */

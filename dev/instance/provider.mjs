@@ -463,8 +463,9 @@ export async function createProvider({ base, appBases, clientId, settings }) {
     const form = await readForm(req);
     const grantType = form.get('grant_type');
     if (logEntry) logEntry.form = Object.fromEntries([...form.keys()].map((k) => [k, k === 'grant_type' ? grantType : true]));
-    // Public client: client_id in the body, no secret (PostBodySecretParser).
-    if (form.get('client_id') !== client.clientId || form.has('client_secret')) return tokenError(res, 'invalid_client');
+    // Public client: client_id in the body (PostBodySecretParser); RequireClientSecret is
+    // false, so a secret, if sent, is not checked.
+    if (form.get('client_id') !== client.clientId) return tokenError(res, 'invalid_client');
     const iat = nowSeconds();
 
     if (grantType === 'authorization_code') {
@@ -525,12 +526,15 @@ export async function createProvider({ base, appBases, clientId, settings }) {
 
   // ------------------------------------------------------------ userinfo
 
-  /** Validates a bearer access token the way the userinfo endpoint does (times included). */
-  function validAccessToken(token) {
+  /**
+   * Validates a bearer access token the way the userinfo endpoint does (times included):
+   * { payload } or { expired: true } or null.
+   */
+  function checkAccessToken(token) {
     const p = verifyJwt(token, 'at+jwt');
     const t = nowSeconds();
-    if (!p || p.iss !== issuer || !(p.exp > t) || (p.nbf && p.nbf > t)) return null;
-    return p;
+    if (!p || p.iss !== issuer || (p.nbf && p.nbf > t)) return null;
+    return p.exp > t ? { payload: p } : { expired: true };
   }
 
   async function handleUserinfo(req, res) {
@@ -549,8 +553,10 @@ export async function createProvider({ base, appBases, clientId, settings }) {
       res.end();
     };
     if (!token) return unauthorized();
-    const p = validAccessToken(token);
-    if (!p) return unauthorized();
+    const checked = checkAccessToken(token);
+    // ExpiredToken becomes invalid_token + "The access token expired" (ProtectedResourceErrorResult).
+    if (!checked?.payload) return unauthorized(checked?.expired ? 'The access token expired' : undefined);
+    const p = checked.payload;
     const scopes = String(p.scope || '').split(' ');
     if (!scopes.includes('openid')) {
       res.writeHead(403, { 'WWW-Authenticate': 'Bearer realm="IdentityServer", error="insufficient_scope"' });
@@ -577,7 +583,7 @@ export async function createProvider({ base, appBases, clientId, settings }) {
     }
     const form = await readForm(req);
     if (logEntry) logEntry.form = Object.fromEntries([...form.keys()].map((k) => [k, k === 'token_type_hint' ? form.get(k) : true]));
-    if (form.get('client_id') !== client.clientId || form.has('client_secret')) return json(res, 400, { error: 'invalid_client' });
+    if (form.get('client_id') !== client.clientId) return json(res, 400, { error: 'invalid_client' });
     const token = form.get('token');
     if (!token) return json(res, 400, { error: 'invalid_request' });
     const hint = form.get('token_type_hint');
@@ -638,7 +644,9 @@ export async function createProvider({ base, appBases, clientId, settings }) {
       if (ctx.postLogoutRedirectUri) {
         const u = new URL(ctx.postLogoutRedirectUri);
         if (ctx.state) u.searchParams.set('state', ctx.state);
-        return redirect(res, u.href, { 'Set-Cookie': cookies });
+        if (settings.logoutAutoRedirect) return redirect(res, u.href, { 'Set-Cookie': cookies });
+        // Quickstart LoggedOut view with AutomaticRedirectAfterSignOut = false: a link only.
+        return html(res, 200, loggedOutPage({ returnUrl: u.href, clientName: client.clientName }), { 'Set-Cookie': cookies });
       }
       return html(res, 200, loggedOutPage(), { 'Set-Cookie': cookies });
     };

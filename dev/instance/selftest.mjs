@@ -499,7 +499,9 @@ async function run(base) {
   await sleep(3100);
   const expired = await h.api('Crm_Customers', short.body.access_token);
   check('expired access token -> Domain API 401 invalid_token', expired.status === 401 && /invalid_token/.test(expired.headers.get('www-authenticate')));
-  check('expired access token -> userinfo 401', (await h.userinfo(short.body.access_token)).status === 401);
+  const uiExp = await h.userinfo(short.body.access_token);
+  check('expired access token -> userinfo 401 "The access token expired"', uiExp.status === 401
+    && /error="invalid_token", error_description="The access token expired"/.test(uiExp.headers.get('www-authenticate')));
 
   const adGet = async (path) => {
     const r = await fetch(`${base}${path}`, { headers: { Origin: APP_ORIGIN } });
@@ -541,7 +543,7 @@ async function run(base) {
   const defaults = {
     deny: false, coop: false, accessTokenTtl: 3600, idTokenTtl: 300, refreshTokenTtl: 86400, iss: false, refreshTokens: true,
     autoDiscovery: 'sys', autoDiscoveryCors: false, apiType: 'DomainAPI', domainApiStatus: 'Working', odataServiceRoot: true,
-    logoutPrompt: false, exposeDate: false, promptNoneError: null, cookieSameSite: 'None',
+    logoutPrompt: false, logoutAutoRedirect: true, exposeDate: false, promptNoneError: null, cookieSameSite: 'None',
   };
   const { status: _s, ...resetSettings } = reset;
   check('reset -> start-up values (IdentityServer4-like defaults), log cleared', JSON.stringify(resetSettings) === JSON.stringify(defaults)
@@ -604,6 +606,12 @@ async function run(base) {
   const e7yes = await s6.br.navigate(new URL(formAction(e7.text), e7.final).href,
     { method: 'POST', form: { logoutId: /name="logoutId" value="([^"]+)"/.exec(e7.text)?.[1] } }, base);
   check('... Yes -> back at post_logout_redirect_uri with state', e7yes.final === `${APP}?state=${st}`, e7yes.final);
+  await h.set({ logoutPrompt: false, logoutAutoRedirect: false });
+  const s7 = await fresh(['demo', 'demo-password']);
+  const e8 = await h.endSession(s7.br, { id_token_hint: s7.t.id_token, post_logout_redirect_uri: APP, state: st });
+  const e8link = /<a class="PostLogoutRedirectUri" href="([^"]+)">/.exec(e8.text)?.[1]?.replace(/&#38;/g, '&');
+  check('logoutAutoRedirect off: signed out page with a link back (with state), no redirect', e8.final.startsWith(base)
+    && /You are now signed out/.test(e8.text) && e8link === `${APP}?state=${st}`, { final: e8.final, e8link });
   const forgedPost = await s6.br.navigate(`${issuer}/Account/Logout`, { method: 'POST', form: { logoutId: 'nope' } }, base);
   check('logout POST with an unknown logoutId -> error page', onErrorPage(forgedPost, base, 'invalid_request'), forgedPost.final);
   await h.ctl('/reset', {});

@@ -17,6 +17,7 @@ export const SWITCHES = Object.freeze({
   domainApiStatus: { env: 'STANDIN_DOMAIN_API_STATUS', def: 'Working', kind: 'enum', values: ['Working', 'NotWorking', 'Unknown'] },
   odataServiceRoot: { env: 'STANDIN_ODATA_SERVICE_ROOT', def: true, kind: 'bool' },
   logoutPrompt: { env: 'STANDIN_LOGOUT_PROMPT', def: false, kind: 'bool' },
+  logoutAutoRedirect: { env: 'STANDIN_LOGOUT_AUTO_REDIRECT', def: true, kind: 'bool' },
   exposeDate: { env: 'STANDIN_EXPOSE_DATE', def: false, kind: 'bool' },
   promptNoneError: {
     env: 'STANDIN_PROMPT_NONE_ERROR',
