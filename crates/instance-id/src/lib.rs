@@ -129,6 +129,7 @@
 
 mod authorize;
 mod callback;
+mod clock;
 mod config;
 mod discovery;
 mod http;
@@ -137,19 +138,24 @@ mod jwks;
 mod jws;
 mod logout;
 mod pkce;
+mod refresh;
+mod refreshed_id_token;
 mod session;
 mod token;
+mod userinfo;
 
 pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
 pub use callback::{
     callback_params_present, parse_callback, strip_callback_params, validate_callback,
     AuthorizationCode, CallbackError, CallbackResponse, CALLBACK_PARAMS,
 };
+pub use clock::{parse_http_date, ClockOffset, ClockOffsetError};
 pub use config::{ClientConfig, ConfigError};
 pub use discovery::{
-    auto_discovery_request, fallback_endpoints, jwks_request, metadata_request,
-    parse_auto_discovery, parse_provider_metadata, DiscoveryError, InstanceEndpoints,
-    ProviderMetadata,
+    auto_discovery_request, auto_discovery_request_at, fallback_endpoints,
+    fallback_endpoints_because, jwks_request, metadata_request, parse_auto_discovery,
+    parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, DiscoveryError,
+    DiscoveryRoute, InstanceEndpoints, ProviderMetadata, SiteStatus,
 };
 pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
 pub use id_token::{
@@ -167,9 +173,17 @@ pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
 };
+pub use refresh::{
+    parse_refresh_response, refresh_token_request, revocation_request, RefreshResponse,
+};
+pub use refreshed_id_token::{
+    validate_refreshed_id_token, validate_refreshed_id_token_async, RefreshExpectations,
+};
 pub use session::SessionTimes;
 pub use token::{
-    parse_token_response, token_request, AccessToken, IdToken, TokenError, TokenResponse,
+    parse_token_response, token_request, AccessToken, IdToken, RefreshToken, TokenError,
+    TokenResponse,
 };
 /// The URL type used throughout the API (re-exported from the `url` crate).
 pub use url::Url;
+pub use userinfo::{parse_userinfo, userinfo_request, UserInfo, UserInfoError};
