@@ -290,15 +290,22 @@ pub fn callback_params_present(url: &Url) -> bool {
 }
 
 /// `url` without the [`CALLBACK_PARAMS`] in its query and fragment, and without a `_=_` in its
-/// fragment (other parameters kept; an emptied query or fragment is removed, so
+/// fragment (other parameters kept; a query or fragment with nothing to remove is left exactly
+/// as written; an emptied query or fragment is removed, so
 /// `...signin-callback?error=login_required&state=..#_=_` becomes `...signin-callback`).
 pub fn strip_callback_params(url: &Url) -> Url {
     let keep = |raw: Option<&str>| -> Option<String> {
-        let kept: Vec<(String, String)> = pairs(raw)
+        let all = pairs(raw);
+        let total = all.len();
+        let kept: Vec<(String, String)> = all
             .into_iter()
             .filter(|p| !CALLBACK_PARAMS.contains(&p.0.as_str()) && !is_filler(p))
             .collect();
-        if kept.is_empty() {
+        if kept.len() == total {
+            // Nothing to remove: the app's own query or fragment (`#top`, `#/route`) stays
+            // exactly as written, not re-encoded as `name=value` pairs.
+            raw.map(str::to_owned)
+        } else if kept.is_empty() {
             None
         } else {
             Some(crate::http::encode_pairs(

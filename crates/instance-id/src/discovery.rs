@@ -327,7 +327,7 @@ impl WebSite {
 }
 
 /// The first `Working` site of a kind, else the first usable one (`Unknown` or no status).
-fn pick<'d>(sites: &'d [WebSite], kind: fn(&WebSite) -> bool) -> Option<&'d WebSite> {
+fn pick(sites: &[WebSite], kind: fn(&WebSite) -> bool) -> Option<&WebSite> {
     let of_kind = || sites.iter().filter(|s| kind(s));
     of_kind()
         .find(|s| s.status().is_working())
