@@ -1,5 +1,11 @@
 //! The authorization response at the redirect URI (RFC 6749 4.1.2, RFC 9207), decided before
 //! any token request is described.
+//!
+//! IdentityServer4 answers `?code=..&scope=..&state=..&session_state=..` (no `iss` unless it
+//! advertises RFC 9207), and its error redirects (`access_denied`, `login_required`,
+//! `consent_required`, `interaction_required`, `account_selection_required`) end in `#_=_`.
+//! Unknown parameters (`scope`, `session_state`) are ignored; the `#_=_` fragment is ignored
+//! when parsing and removed by [`strip_callback_params`].
 
 use std::fmt;
 
@@ -164,6 +170,11 @@ fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     .unwrap_or_default()
 }
 
+/// The `_=_` pair some servers (IdentityServer4 on error redirects) append as the fragment.
+fn is_filler((k, v): &(String, String)) -> bool {
+    k == "_" && v == "_"
+}
+
 fn is_response(pairs: &[(String, String)]) -> bool {
     pairs.iter().any(|(k, _)| k == "code" || k == "error")
 }
@@ -263,24 +274,38 @@ pub fn validate_callback(
     }
 }
 
-/// Whether `url` carries any authorization-response parameter ([`CALLBACK_PARAMS`]) in its
-/// query or fragment: the app then replaces the address with [`strip_callback_params`].
+/// Whether `url` carries any authorization-response parameter ([`CALLBACK_PARAMS`]: `code`,
+/// `state`, `error`, `error_description`, `error_uri`, `iss`, `session_state`) in its query or
+/// fragment, or the `#_=_` fragment: the app then replaces the address with
+/// [`strip_callback_params`].
 pub fn callback_params_present(url: &Url) -> bool {
-    [url.query(), url.fragment()]
-        .into_iter()
-        .flat_map(pairs)
+    let query = pairs(url.query());
+    let fragment = pairs(url.fragment());
+    query
+        .iter()
         .any(|(k, _)| CALLBACK_PARAMS.contains(&k.as_str()))
+        || fragment
+            .iter()
+            .any(|p| CALLBACK_PARAMS.contains(&p.0.as_str()) || is_filler(p))
 }
 
-/// `url` without the [`CALLBACK_PARAMS`] in its query and fragment (other parameters kept; an
-/// emptied query or fragment is removed).
+/// `url` without the [`CALLBACK_PARAMS`] in its query and fragment, and without a `_=_` in its
+/// fragment (other parameters kept; a query or fragment with nothing to remove is left exactly
+/// as written; an emptied query or fragment is removed, so
+/// `...signin-callback?error=login_required&state=..#_=_` becomes `...signin-callback`).
 pub fn strip_callback_params(url: &Url) -> Url {
     let keep = |raw: Option<&str>| -> Option<String> {
-        let kept: Vec<(String, String)> = pairs(raw)
+        let all = pairs(raw);
+        let total = all.len();
+        let kept: Vec<(String, String)> = all
             .into_iter()
-            .filter(|(k, _)| !CALLBACK_PARAMS.contains(&k.as_str()))
+            .filter(|p| !CALLBACK_PARAMS.contains(&p.0.as_str()) && !is_filler(p))
             .collect();
-        if kept.is_empty() {
+        if kept.len() == total {
+            // Nothing to remove: the app's own query or fragment (`#top`, `#/route`) stays
+            // exactly as written, not re-encoded as `name=value` pairs.
+            raw.map(str::to_owned)
+        } else if kept.is_empty() {
             None
         } else {
             Some(crate::http::encode_pairs(
@@ -315,6 +340,9 @@ mod tests {
             token_endpoint: Url::parse("https://x.my.erp.net/id/t").unwrap(),
             end_session_endpoint: None,
             jwks_uri: Url::parse("https://x.my.erp.net/id/j").unwrap(),
+            userinfo_endpoint: None,
+            revocation_endpoint: None,
+            check_session_iframe: None,
             code_challenge_methods_supported: vec![],
             id_token_signing_alg_values_supported: vec![],
             authorization_response_iss_parameter_supported: iss_supported,

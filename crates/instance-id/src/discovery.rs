@@ -1,11 +1,121 @@
-//! Discovery: the instance's `/sys/auto-discovery` document and the Instance ID's
-//! `.well-known/openid-configuration` (design.md section 4, "Start").
+//! Discovery: the instance's auto-discovery document (at `/sys/auto-discovery` or
+//! `/tools/auto-discovery`) and the Instance ID's `.well-known/openid-configuration`
+//! (design.md section 4, "Start").
+//!
+//! The app tries [`AutoDiscoveryPath::ALL`] in order ([`auto_discovery_request_at`],
+//! [`parse_auto_discovery_at`]) and, when neither answers usably,
+//! [`fallback_endpoints_because`]. The [`DiscoveryRoute`] in the result says which for the
+//! Diagnostics page.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::ClientConfig;
 use crate::http::{is_secure_url, HttpRequest, HttpResponse};
+
+/// Where the auto-discovery document is looked for. ERP.net documents both; which one an
+/// instance answers varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AutoDiscoveryPath {
+    /// `{instance}/sys/auto-discovery`.
+    Sys,
+    /// `{instance}/tools/auto-discovery`.
+    Tools,
+}
+
+impl AutoDiscoveryPath {
+    /// The order to try them in: `/sys` first, then `/tools`.
+    pub const ALL: [AutoDiscoveryPath; 2] = [AutoDiscoveryPath::Sys, AutoDiscoveryPath::Tools];
+
+    /// The path below the instance URL, e.g. `"/sys/auto-discovery"`.
+    pub fn path(self) -> &'static str {
+        match self {
+            AutoDiscoveryPath::Sys => "/sys/auto-discovery",
+            AutoDiscoveryPath::Tools => "/tools/auto-discovery",
+        }
+    }
+}
+
+/// How the endpoints were found, for the Diagnostics page ([`std::fmt::Display`] gives a
+/// sentence).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DiscoveryRoute {
+    /// Read from the auto-discovery document at this path.
+    AutoDiscovery(AutoDiscoveryPath),
+    /// Auto-discovery did not answer usably: the conventional `{instance}/id` and
+    /// `{instance}/api/domain/odata/`.
+    Fallback {
+        /// Why, as the app gathered it (e.g. each path's error); may be empty.
+        reason: String,
+    },
+}
+
+impl Default for DiscoveryRoute {
+    /// `Fallback` without a reason (what [`fallback_endpoints`] reports).
+    fn default() -> Self {
+        DiscoveryRoute::Fallback {
+            reason: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for DiscoveryRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DiscoveryRoute::AutoDiscovery(path) => {
+                write!(f, "auto-discovery at {}", path.path())
+            }
+            DiscoveryRoute::Fallback { reason } if reason.is_empty() => {
+                f.write_str("the default addresses /id and /api/domain/odata/")
+            }
+            DiscoveryRoute::Fallback { reason } => write!(
+                f,
+                "the default addresses /id and /api/domain/odata/, because {reason}"
+            ),
+        }
+    }
+}
+
+/// One `WebSites` entry of the auto-discovery document as the instance reported it, kept for
+/// the Diagnostics page. Nothing here has been checked; only [`InstanceEndpoints::id_url`] and
+/// [`InstanceEndpoints::odata_root`] are used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteStatus {
+    /// `Type`, e.g. `"ID"`, `"DomainAPI"` (before 2025: `"API"`), `"Web"`.
+    pub site_type: String,
+    /// `Status`: `"Working"`, `"NotWorking"`, `"Unknown"`; `None` when absent.
+    pub status: Option<String>,
+    /// `StatusDescription`: the instance's own explanation, for a person to read.
+    pub description: Option<String>,
+    /// `Url`, as written.
+    pub url: Option<String>,
+}
+
+impl SiteStatus {
+    /// Whether the site may be used: `Working`, `Unknown` or no status (ASCII
+    /// case-insensitive). `NotWorking` and any other word mean no.
+    pub fn is_usable(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_none_or(|s| s.eq_ignore_ascii_case("Working") || s.eq_ignore_ascii_case("Unknown"))
+    }
+
+    /// Whether the site reports `Working` exactly (ASCII case-insensitive).
+    pub fn is_working(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Working"))
+    }
+
+    /// `"DomainAPI is NotWorking: <description>"`-style text for a person.
+    pub fn describe(&self) -> String {
+        let status = self.status.as_deref().unwrap_or("of unknown status");
+        match self.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => format!("{} is {status}: {d}", self.site_type),
+            None => format!("{} is {status}", self.site_type),
+        }
+    }
+}
 
 /// Where the instance's Identity Server and Domain API live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,8 +126,27 @@ pub struct InstanceEndpoints {
     /// The Domain API's OData service root, always ending in `/`.
     #[serde(with = "crate::http::url_serde")]
     pub odata_root: Url,
-    /// `true` when taken from `/sys/auto-discovery`, `false` for [`fallback_endpoints`].
+    /// `true` when taken from auto-discovery, `false` for [`fallback_endpoints`] (the same as
+    /// [`Self::route`] not being `Fallback`).
     pub from_auto_discovery: bool,
+    /// How the endpoints were found.
+    #[serde(default)]
+    pub route: DiscoveryRoute,
+    /// Every `WebSites` entry the auto-discovery document listed (empty for the fallback).
+    #[serde(default)]
+    pub sites: Vec<SiteStatus>,
+}
+
+impl InstanceEndpoints {
+    /// A sentence for each listed site that is not `Working` (e.g. `"DomainAPI is NotWorking:
+    /// database offline"`), for the Diagnostics page and error messages.
+    pub fn site_warnings(&self) -> Vec<String> {
+        self.sites
+            .iter()
+            .filter(|s| !s.is_working())
+            .map(SiteStatus::describe)
+            .collect()
+    }
 }
 
 /// Why a discovery document was refused.
@@ -43,16 +172,25 @@ pub enum DiscoveryError {
     #[error("discovery document lacks the required field {0}")]
     MissingField(&'static str),
     /// A URL field is not an absolute URL, or not `https` (plain `http` only on loopback hosts).
-    #[error("discovery field {field} is not an acceptable URL: {value:?}")]
+    #[error("discovery field {field} is not an acceptable URL: {value:?} (it must be https, or http only on localhost, 127.0.0.1 or [::1], without user or password)")]
     InvalidUrl {
         /// The field.
         field: &'static str,
         /// The value received.
         value: String,
     },
-    /// The auto-discovery document lists no `ID` web site whose status is `Working`.
-    #[error("auto-discovery lists no working ID web site")]
+    /// The auto-discovery document lists no `ID` web site at all.
+    #[error("auto-discovery lists no ID web site")]
     NoIdSite,
+    /// The auto-discovery document lists the `ID` web site, but not as working: the instance's
+    /// own explanation is kept for a person to read.
+    #[error("the instance reports its Instance ID (ID web site) as {}{}", .status.as_deref().unwrap_or("not working"), .description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    IdSiteNotWorking {
+        /// `Status`, e.g. `"NotWorking"`.
+        status: Option<String>,
+        /// `StatusDescription`.
+        description: Option<String>,
+    },
     /// The provider's `issuer` differs from the Instance ID URL.
     #[error("issuer mismatch: expected {expected:?}, the provider says {found:?}")]
     IssuerMismatch {
@@ -87,9 +225,15 @@ impl DiscoveryError {
     }
 }
 
-/// `GET {instance}/sys/auto-discovery`.
+/// `GET {instance}/sys/auto-discovery` (the same as
+/// [`auto_discovery_request_at`]`(config, AutoDiscoveryPath::Sys)`).
 pub fn auto_discovery_request(config: &ClientConfig) -> HttpRequest {
-    HttpRequest::get_json(instance_url(config, "/sys/auto-discovery"))
+    auto_discovery_request_at(config, AutoDiscoveryPath::Sys)
+}
+
+/// `GET {instance}/sys/auto-discovery` or `GET {instance}/tools/auto-discovery`.
+pub fn auto_discovery_request_at(config: &ClientConfig, path: AutoDiscoveryPath) -> HttpRequest {
+    HttpRequest::get_json(instance_url(config, path.path()))
 }
 
 fn instance_url(config: &ClientConfig, suffix: &str) -> Url {
@@ -100,12 +244,25 @@ fn instance_url(config: &ClientConfig, suffix: &str) -> Url {
 }
 
 /// The endpoints used when auto-discovery fails: `{instance}/id` and
-/// `{instance}/api/domain/odata/`.
+/// `{instance}/api/domain/odata/`, with an empty reason.
 pub fn fallback_endpoints(config: &ClientConfig) -> InstanceEndpoints {
+    fallback_endpoints_because(config, String::new())
+}
+
+/// [`fallback_endpoints`], recording why (e.g. `"/sys/auto-discovery: HTTP 404;
+/// /tools/auto-discovery: the instance reports ..."`) in [`DiscoveryRoute::Fallback`].
+pub fn fallback_endpoints_because(
+    config: &ClientConfig,
+    reason: impl Into<String>,
+) -> InstanceEndpoints {
     InstanceEndpoints {
         id_url: format!("{}/id", config.instance_base()),
         odata_root: instance_url(config, "/api/domain/odata/"),
         from_auto_discovery: false,
+        route: DiscoveryRoute::Fallback {
+            reason: reason.into(),
+        },
+        sites: Vec::new(),
     }
 }
 
@@ -123,10 +280,11 @@ fn check_json(resp: &HttpResponse<'_>) -> Result<(), DiscoveryError> {
     Ok(())
 }
 
+/// The document: `{Host, DbName, WebSites: [...]}`; `Host` and `DbName` are not used.
 #[derive(Deserialize)]
 struct AutoDiscovery {
     #[serde(rename = "WebSites", default)]
-    web_sites: Vec<WebSite>,
+    web_sites: Option<Vec<WebSite>>,
 }
 
 #[derive(Deserialize)]
@@ -135,48 +293,98 @@ struct WebSite {
     site_type: Option<String>,
     #[serde(rename = "Status", default)]
     status: Option<String>,
+    #[serde(rename = "StatusDescription", default)]
+    status_description: Option<String>,
     #[serde(rename = "Url", default)]
     url: Option<String>,
+    /// May be `null`.
     #[serde(rename = "AdditionalProperties", default)]
     additional_properties: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl WebSite {
-    /// A site is usable when its `Status` is `Working` (ASCII case-insensitive) or absent.
-    /// Any other status (`Stopped`, `Starting`, ...) makes the entry count as absent.
-    fn is_working(&self) -> bool {
-        self.status
+    fn status(&self) -> SiteStatus {
+        SiteStatus {
+            site_type: self.site_type.clone().unwrap_or_default(),
+            status: self.status.clone(),
+            description: self.status_description.clone(),
+            url: self.url.clone(),
+        }
+    }
+
+    fn is_id(&self) -> bool {
+        self.site_type
             .as_deref()
-            .is_none_or(|s| s.eq_ignore_ascii_case("Working"))
+            .is_some_and(|t| t.eq_ignore_ascii_case("ID"))
+    }
+
+    /// The Domain API was `"API"` before 2025 and is `"DomainAPI"` now.
+    fn is_domain_api(&self) -> bool {
+        self.site_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("DomainAPI") || t.eq_ignore_ascii_case("API"))
     }
 }
 
-/// Parses the `/sys/auto-discovery` response.
-///
-/// - The Instance ID is the first `WebSites` entry with `Type` `"ID"` that is working
-///   (`Status` `"Working"`, or no `Status`); entries with any other status are ignored. None
-///   gives [`DiscoveryError::NoIdSite`]. Its `Url`, with one trailing `/` removed, becomes
-///   [`InstanceEndpoints::id_url`]; otherwise it is used exactly as written.
-/// - The OData root is the first working `"DomainAPI"` entry's
-///   `AdditionalProperties.ODataServiceRoot`; else that entry's `Url` + `/domain/odata/`; else
-///   the fallback `{instance}/api/domain/odata/`. A final `/` is added when missing.
-/// - Every URL must be absolute `https` (plain `http` only on loopback hosts).
-///
-/// Any error means: use [`fallback_endpoints`].
+/// The first `Working` site of a kind, else the first usable one (`Unknown` or no status).
+fn pick(sites: &[WebSite], kind: fn(&WebSite) -> bool) -> Option<&WebSite> {
+    let of_kind = || sites.iter().filter(|s| kind(s));
+    of_kind()
+        .find(|s| s.status().is_working())
+        .or_else(|| of_kind().find(|s| s.status().is_usable()))
+}
+
+/// [`parse_auto_discovery_at`] for a response of `/sys/auto-discovery`.
 pub fn parse_auto_discovery(
     config: &ClientConfig,
+    resp: HttpResponse<'_>,
+) -> Result<InstanceEndpoints, DiscoveryError> {
+    parse_auto_discovery_at(config, AutoDiscoveryPath::Sys, resp)
+}
+
+/// Parses the auto-discovery response read at `path`:
+/// `{Host, DbName, WebSites: [{Type, Status, StatusDescription, Url, System,
+/// AdditionalProperties}]}` (`Host`, `DbName`, `System` unused; `AdditionalProperties` may be
+/// `null`).
+///
+/// - `Type` is compared ASCII case-insensitively; the Domain API is `"DomainAPI"` or, as before
+///   2025, `"API"`. A site's `Status` `Working` is preferred, `Unknown` or no status is used
+///   when nothing is `Working`, `NotWorking` (or any other word) is not used.
+/// - The Instance ID is the chosen `"ID"` entry. No `"ID"` entry gives
+///   [`DiscoveryError::NoIdSite`]; only unusable ones give [`DiscoveryError::IdSiteNotWorking`]
+///   with the first one's `Status` and `StatusDescription`. Its `Url`, with one trailing `/`
+///   removed, becomes [`InstanceEndpoints::id_url`]; otherwise it is used exactly as written.
+/// - The OData root is the chosen Domain API entry's `AdditionalProperties.ODataServiceRoot`;
+///   else that entry's `Url` + `/domain/odata/`; else (no usable entry) the fallback
+///   `{instance}/api/domain/odata/`. A final `/` is added when missing.
+/// - Every URL used must be absolute `https` (plain `http` only on `localhost`, `127.0.0.1`,
+///   `[::1]`), else [`DiscoveryError::InvalidUrl`].
+/// - Every entry is kept in [`InstanceEndpoints::sites`] ([`InstanceEndpoints::site_warnings`]
+///   names those not `Working`).
+///
+/// Any error means: try the next path, then [`fallback_endpoints_because`].
+pub fn parse_auto_discovery_at(
+    config: &ClientConfig,
+    path: AutoDiscoveryPath,
     resp: HttpResponse<'_>,
 ) -> Result<InstanceEndpoints, DiscoveryError> {
     check_json(&resp)?;
     let doc: AutoDiscovery =
         serde_json::from_slice(resp.body).map_err(DiscoveryError::InvalidJson)?;
-    let working = |kind: &str| {
-        doc.web_sites
-            .iter()
-            .find(|s| s.site_type.as_deref() == Some(kind) && s.is_working())
-    };
+    let sites = doc.web_sites.unwrap_or_default();
 
-    let id_site = working("ID").ok_or(DiscoveryError::NoIdSite)?;
+    let id_site = match pick(&sites, WebSite::is_id) {
+        Some(site) => site,
+        None => {
+            return Err(match sites.iter().find(|s| s.is_id()) {
+                Some(down) => DiscoveryError::IdSiteNotWorking {
+                    status: down.status.clone(),
+                    description: down.status_description.clone(),
+                },
+                None => DiscoveryError::NoIdSite,
+            })
+        }
+    };
     let id_raw = id_site
         .url
         .as_deref()
@@ -184,7 +392,7 @@ pub fn parse_auto_discovery(
     let id_url = id_raw.strip_suffix('/').unwrap_or(id_raw).to_owned();
     parse_secure_url("WebSites[ID].Url", &id_url)?;
 
-    let odata_root = match working("DomainAPI") {
+    let odata_root = match pick(&sites, WebSite::is_domain_api) {
         Some(api) => {
             let root = api
                 .additional_properties
@@ -209,6 +417,8 @@ pub fn parse_auto_discovery(
         id_url,
         odata_root,
         from_auto_discovery: true,
+        route: DiscoveryRoute::AutoDiscovery(path),
+        sites: sites.iter().map(WebSite::status).collect(),
     })
 }
 
@@ -259,6 +469,17 @@ pub struct ProviderMetadata {
     /// Where the signing keys are.
     #[serde(with = "crate::http::url_serde")]
     pub jwks_uri: Url,
+    /// The userinfo endpoint (OIDC Core 5.3), if advertised: where the person's name is when
+    /// the ID token has none ([`crate::userinfo_request`]).
+    #[serde(with = "crate::http::url_serde::option", default)]
+    pub userinfo_endpoint: Option<Url>,
+    /// The token revocation endpoint (RFC 7009), if advertised ([`crate::revocation_request`]).
+    #[serde(with = "crate::http::url_serde::option", default)]
+    pub revocation_endpoint: Option<Url>,
+    /// The OIDC Session Management `check_session_iframe`, if advertised (recorded for the
+    /// Diagnostics page; this client does not use it).
+    #[serde(with = "crate::http::url_serde::option", default)]
+    pub check_session_iframe: Option<Url>,
     /// PKCE methods the provider lists (empty when it lists none).
     pub code_challenge_methods_supported: Vec<String>,
     /// ID token signing algorithms the provider lists (empty when it lists none).
@@ -278,6 +499,9 @@ struct RawMetadata {
     token_endpoint: Option<String>,
     end_session_endpoint: Option<String>,
     jwks_uri: Option<String>,
+    userinfo_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
+    check_session_iframe: Option<String>,
     #[serde(default)]
     code_challenge_methods_supported: Vec<String>,
     #[serde(default)]
@@ -295,8 +519,10 @@ struct RawMetadata {
 /// The response must be 2xx and JSON; `issuer` must equal `expected_issuer` byte for byte (no
 /// normalisation of case or trailing slashes); `authorization_endpoint`, `token_endpoint` and
 /// `jwks_uri` are required; every endpoint must be an absolute `https` URL (plain `http` only on
-/// loopback hosts). A provider that lists PKCE methods must list `S256`; one that lists
-/// response types must list `code`.
+/// loopback hosts), the optional ones (`end_session_endpoint`, `userinfo_endpoint`,
+/// `revocation_endpoint`, `check_session_iframe`) too when present. A provider that lists PKCE
+/// methods must list `S256` (IdentityServer4 lists `["plain","S256"]`: accepted, and only
+/// `S256` is ever sent); one that lists response types must list `code`.
 pub fn parse_provider_metadata(
     expected_issuer: &str,
     resp: HttpResponse<'_>,
@@ -318,10 +544,13 @@ pub fn parse_provider_metadata(
     let authorization_endpoint = required("authorization_endpoint", raw.authorization_endpoint)?;
     let token_endpoint = required("token_endpoint", raw.token_endpoint)?;
     let jwks_uri = required("jwks_uri", raw.jwks_uri)?;
-    let end_session_endpoint = raw
-        .end_session_endpoint
-        .map(|v| parse_secure_url("end_session_endpoint", &v))
-        .transpose()?;
+    let optional = |field: &'static str, value: Option<String>| {
+        value.map(|v| parse_secure_url(field, &v)).transpose()
+    };
+    let end_session_endpoint = optional("end_session_endpoint", raw.end_session_endpoint)?;
+    let userinfo_endpoint = optional("userinfo_endpoint", raw.userinfo_endpoint)?;
+    let revocation_endpoint = optional("revocation_endpoint", raw.revocation_endpoint)?;
+    let check_session_iframe = optional("check_session_iframe", raw.check_session_iframe)?;
     if !raw.code_challenge_methods_supported.is_empty()
         && !raw
             .code_challenge_methods_supported
@@ -345,6 +574,9 @@ pub fn parse_provider_metadata(
         token_endpoint,
         end_session_endpoint,
         jwks_uri,
+        userinfo_endpoint,
+        revocation_endpoint,
+        check_session_iframe,
         code_challenge_methods_supported: raw.code_challenge_methods_supported,
         id_token_signing_alg_values_supported: raw.id_token_signing_alg_values_supported,
         authorization_response_iss_parameter_supported: raw
@@ -437,6 +669,11 @@ mod tests {
             "https://testdb.my.erp.net/api/domain/odata/"
         );
         let body = r#"{"WebSites":[{"Type":"ID","Status":"Stopped","Url":"https://a/id"}]}"#;
+        let err = parse_auto_discovery(&config(), HttpResponse::json(body.as_bytes()));
+        assert!(
+            matches!(err, Err(DiscoveryError::IdSiteNotWorking { status: Some(s), description: None }) if s == "Stopped")
+        );
+        let body = r#"{"WebSites":[{"Type":"Web","Status":"Working","Url":"https://a/"}]}"#;
         let err = parse_auto_discovery(&config(), HttpResponse::json(body.as_bytes()));
         assert!(matches!(err, Err(DiscoveryError::NoIdSite)));
         let body =

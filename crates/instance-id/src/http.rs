@@ -29,7 +29,8 @@ impl HttpMethod {
 ///
 /// The request never carries cookies or credentials of its own; send it with
 /// `credentials: "omit"` unless stated otherwise. Its `Debug` output hides the body, which may
-/// hold one-shot secrets (the authorization code and the PKCE verifier).
+/// hold one-shot secrets (the authorization code, the PKCE verifier, the refresh token), and
+/// the value of an `Authorization` header (a bearer access token).
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The method.
@@ -67,8 +68,26 @@ impl fmt::Debug for HttpRequest {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url.as_str())
-            .field("headers", &self.headers)
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &self.body.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// Headers for `Debug`, with the value of `Authorization` hidden.
+struct RedactedHeaders<'h>(&'h [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            }))
             .finish()
     }
 }
@@ -305,7 +324,10 @@ mod tests {
     fn request_debug_hides_body() {
         let mut r = HttpRequest::get_json(Url::parse("https://a.example/").unwrap());
         r.body = Some("code_verifier=secret".into());
+        r.headers
+            .push(("authorization".into(), "Bearer secret-at".into()));
         let s = format!("{r:?}");
         assert!(!s.contains("secret") && s.contains("[redacted]"));
+        assert!(s.contains("authorization") && s.contains("application/json"));
     }
 }

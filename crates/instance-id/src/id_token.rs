@@ -20,6 +20,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+
+use crate::clock::{round_minutes, ClockOffset};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -43,8 +45,12 @@ pub struct IdTokenExpectations<'a> {
     pub client_id: &'a str,
     /// The nonce sent in the authorization request.
     pub nonce: &'a Nonce,
-    /// Now, in unix seconds.
+    /// Now, in unix seconds, by the device clock.
     pub now: u64,
+    /// The estimated offset of the Instance ID's clock from the device's, applied to
+    /// [`Self::now`] before the time rules (`exp`, `nbf`, `iat`, `auth_time`). Default
+    /// [`ClockOffset::ZERO`].
+    pub clock_offset: ClockOffset,
     /// Clock leeway in seconds ([`DEFAULT_LEEWAY_SECS`]).
     pub leeway: u64,
     /// The provider's `id_token_signing_alg_values_supported`; the accepted algorithms are
@@ -62,8 +68,8 @@ pub struct IdTokenExpectations<'a> {
 }
 
 impl<'a> IdTokenExpectations<'a> {
-    /// Expectations with secure defaults: leeway 60 s, no extra trusted audience, no access
-    /// token (set [`Self::access_token`] to check `at_hash`), no `max_age`.
+    /// Expectations with secure defaults: leeway 60 s, no clock offset, no extra trusted
+    /// audience, no access token (set [`Self::access_token`] to check `at_hash`), no `max_age`.
     pub fn new(
         issuer: &'a str,
         client_id: &'a str,
@@ -76,6 +82,7 @@ impl<'a> IdTokenExpectations<'a> {
             client_id,
             nonce,
             now,
+            clock_offset: ClockOffset::ZERO,
             leeway: DEFAULT_LEEWAY_SECS,
             advertised_algs,
             trusted_audiences: &[],
@@ -98,7 +105,13 @@ pub fn allowed_algorithms(advertised: &[String]) -> Vec<JwsAlgorithm> {
 }
 
 /// The validated claims of an ID token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Only validation makes one ([`validate_id_token`], [`crate::validate_refreshed_id_token`] and
+/// their `_async` forms): the type is `#[non_exhaustive]` and not `Deserialize`, so no value
+/// of it exists outside this crate without a verified signature. It may be serialized (for a
+/// display), never read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct IdTokenClaims {
     /// `sub`: the user's identifier at the issuer.
     pub sub: String,
@@ -116,9 +129,13 @@ pub struct IdTokenClaims {
     pub iat: u64,
     /// `nbf`, if present.
     pub nbf: Option<u64>,
-    /// `auth_time`, if present.
+    /// `auth_time`, if present: when the person last authenticated at the Instance ID.
     pub auth_time: Option<u64>,
-    /// Every claim of the payload, as received.
+    /// `sid` (the Instance ID's session id), if present.
+    pub sid: Option<String>,
+    /// `azp`, if present.
+    pub azp: Option<String>,
+    /// Every claim of the payload, as received (`idp`, `amr`, `nonce`, ... are here).
     pub extra: Map<String, Value>,
 }
 
@@ -126,6 +143,11 @@ impl IdTokenClaims {
     /// What to show as the user's name: `name`, else `sub`.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.sub)
+    }
+
+    /// The `nonce` claim, if present (a refreshed ID token has none).
+    pub fn nonce(&self) -> Option<&str> {
+        self.extra.get("nonce").and_then(Value::as_str)
     }
 }
 
@@ -256,16 +278,20 @@ pub enum IdTokenError {
     Expired {
         /// `exp`.
         exp: u64,
-        /// Now.
+        /// Now: the device time with the clock offset applied.
         now: u64,
+        /// `iat` of the (verified) token, if it has one: for [`IdTokenError::clock_skew_minutes`].
+        iat: Option<u64>,
     },
     /// Not yet valid (`now + leeway < nbf`).
     #[error("the ID token is not valid before {nbf} (now {now})")]
     NotYetValid {
         /// `nbf`.
         nbf: u64,
-        /// Now.
+        /// Now: the device time with the clock offset applied.
         now: u64,
+        /// `iat` of the (verified) token, if it has one.
+        iat: Option<u64>,
     },
     /// No `iat`.
     #[error("the ID token has no iat")]
@@ -275,8 +301,57 @@ pub enum IdTokenError {
     IssuedInFuture {
         /// `iat`.
         iat: u64,
-        /// Now.
+        /// Now: the device time with the clock offset applied.
         now: u64,
+    },
+    /// A refreshed ID token (OIDC Core 12.2) was issued before the original one.
+    #[error("the refreshed ID token was issued at {iat}, before the original ({original_iat})")]
+    IssuedBeforeOriginal {
+        /// The new token's `iat`.
+        iat: u64,
+        /// The original token's `iat`.
+        original_iat: u64,
+    },
+    /// 12.2: the refreshed ID token's `iss` differs from the original's.
+    #[error("the refreshed ID token's iss {found:?} differs from the original {original:?}")]
+    IssChanged {
+        /// The original `iss`.
+        original: String,
+        /// The new `iss`.
+        found: String,
+    },
+    /// 12.2: the refreshed ID token is about another person (`sub` changed).
+    #[error("the refreshed ID token's sub {found:?} differs from the original {original:?}")]
+    SubChanged {
+        /// The original `sub`.
+        original: String,
+        /// The new `sub`.
+        found: String,
+    },
+    /// 12.2: the refreshed ID token's audiences differ from the original's.
+    #[error("the refreshed ID token's aud {found:?} differs from the original {original:?}")]
+    AudChanged {
+        /// The original `aud`.
+        original: Vec<String>,
+        /// The new `aud`.
+        found: Vec<String>,
+    },
+    /// 12.2: the refreshed ID token's `azp` differs from the original's (or is present only
+    /// in one of them).
+    #[error("the refreshed ID token's azp {found:?} differs from the original {original:?}")]
+    AzpChanged {
+        /// The original `azp`.
+        original: Option<String>,
+        /// The new `azp`.
+        found: Option<String>,
+    },
+    /// 12.2: the refreshed ID token's `auth_time` is not the original authentication's.
+    #[error("the refreshed ID token's auth_time {found} differs from the original {original:?}")]
+    AuthTimeChanged {
+        /// The original `auth_time`.
+        original: Option<u64>,
+        /// The new `auth_time`.
+        found: u64,
     },
     /// No `nonce`.
     #[error("the ID token has no nonce")]
@@ -316,6 +391,7 @@ impl IdTokenError {
 
     /// The failed rule: `"format"`, `"alg"`, `"kid"`, `"signature"`, `"iss"`, `"aud"`,
     /// `"azp"`, `"exp"`, `"nbf"`, `"iat"`, `"nonce"`, `"auth_time"`, `"at_hash"` or `"sub"`.
+    /// The OIDC Core 12.2 variants of a refreshed token map to the rule of their claim.
     pub fn rule(&self) -> &'static str {
         use IdTokenError::*;
         match self {
@@ -331,16 +407,16 @@ impl IdTokenError {
             | NoSuitableKey { .. }
             | AmbiguousKey { .. } => "kid",
             Signature(_) => "signature",
-            IssMissing | IssMismatch { .. } => "iss",
-            AudMissing | AudMismatch { .. } | UntrustedAudience { .. } => "aud",
-            AzpMissing | AzpMismatch { .. } => "azp",
+            IssMissing | IssMismatch { .. } | IssChanged { .. } => "iss",
+            AudMissing | AudMismatch { .. } | UntrustedAudience { .. } | AudChanged { .. } => "aud",
+            AzpMissing | AzpMismatch { .. } | AzpChanged { .. } => "azp",
             ExpMissing | Expired { .. } => "exp",
             NotYetValid { .. } => "nbf",
-            IatMissing | IssuedInFuture { .. } => "iat",
+            IatMissing | IssuedInFuture { .. } | IssuedBeforeOriginal { .. } => "iat",
             NonceMissing | NonceMismatch => "nonce",
-            AuthTimeMissing | AuthTooOld { .. } => "auth_time",
+            AuthTimeMissing | AuthTooOld { .. } | AuthTimeChanged { .. } => "auth_time",
             AtHashMismatch | AtHashUnchecked => "at_hash",
-            SubMissing => "sub",
+            SubMissing | SubChanged { .. } => "sub",
         }
     }
 
@@ -348,6 +424,29 @@ impl IdTokenError {
     /// fetch the JWKS again (once) and validate again.
     pub fn should_refetch_jwks(&self) -> bool {
         matches!(self, IdTokenError::UnknownKid { .. })
+    }
+
+    /// For a failed time rule (`exp`, `nbf`, `iat`): by how many minutes the device clock
+    /// (with the clock offset applied) seems to differ from the Instance ID's, `now - iat`
+    /// rounded to the nearest minute; positive means the device clock is ahead. `None` for
+    /// any other failure, without `iat`, or when it rounds to zero (then the clock is not the
+    /// cause).
+    ///
+    /// Sound because the time rules run only after the signature verified (the `iat` is the
+    /// issuer's own) and the token was just issued by the token endpoint, so its `iat` is the
+    /// issuer's "now" give or take the request's duration. For a message such as "your device
+    /// clock looks wrong by about 10 minutes".
+    pub fn clock_skew_minutes(&self) -> Option<i64> {
+        let (now, iat) = match *self {
+            IdTokenError::Expired { now, iat, .. } | IdTokenError::NotYetValid { now, iat, .. } => {
+                (now, iat?)
+            }
+            IdTokenError::IssuedInFuture { iat, now } => (now, iat),
+            _ => return None,
+        };
+        let diff = i128::from(now) - i128::from(iat);
+        let secs = i64::try_from(diff).unwrap_or(if diff < 0 { i64::MIN } else { i64::MAX });
+        Some(round_minutes(secs)).filter(|m| *m != 0)
     }
 }
 
@@ -457,7 +556,9 @@ fn classify_alg(alg: &str, allowed: &[JwsAlgorithm]) -> Result<JwsAlgorithm, IdT
     if alg.eq_ignore_ascii_case("none") {
         return Err(IdTokenError::AlgNone);
     }
-    if alg.len() >= 2 && alg[..2].eq_ignore_ascii_case("HS") {
+    // Byte-wise: `alg` comes from outside and may start with a multi-byte character, where a
+    // `str` slice at 2 would panic.
+    if alg.len() >= 2 && alg.as_bytes()[..2].eq_ignore_ascii_case(b"HS") {
         return Err(IdTokenError::AlgHmac {
             alg: alg.to_owned(),
         });
@@ -552,78 +653,40 @@ impl VerifiedIdToken<'_> {
         self.alg
     }
 
+    /// The payload as a JSON object (only after the signature verified).
+    pub(crate) fn payload(&self) -> Result<Map<String, Value>, IdTokenError> {
+        serde_json::from_slice(&self.token.payload).map_err(IdTokenError::InvalidPayload)
+    }
+
     /// Applies every claim rule and returns the claims.
     pub fn validate_claims(
         self,
         expected: &IdTokenExpectations<'_>,
     ) -> Result<IdTokenClaims, IdTokenError> {
-        let claims: Map<String, Value> =
-            serde_json::from_slice(&self.token.payload).map_err(IdTokenError::InvalidPayload)?;
-        let now = expected.now;
+        let claims = self.payload()?;
+        // The time rules compare with the Instance ID's clock as well as it is known.
+        let now = expected.clock_offset.apply(expected.now);
         let leeway = expected.leeway;
 
         // 3.1.3.7 rule 2: `iss` must exactly match the issuer from discovery.
-        let iss = string_claim(&claims, "iss")?.ok_or(IdTokenError::IssMissing)?;
+        let iss = string_claim(&claims, "iss")?
+            .ok_or(IdTokenError::IssMissing)?
+            .to_owned();
         if iss != expected.issuer {
             return Err(IdTokenError::IssMismatch {
                 expected: expected.issuer.to_owned(),
-                found: iss.to_owned(),
+                found: iss,
             });
         }
 
-        // Rule 3: `aud` must contain the client id, and audiences that are not trusted are
-        // refused.
-        let aud = audience_claim(&claims)?;
-        if aud.is_empty() {
-            return Err(IdTokenError::AudMissing);
-        }
-        if !aud.iter().any(|a| a == expected.client_id) {
-            return Err(IdTokenError::AudMismatch { aud });
-        }
-        if let Some(untrusted) = aud
-            .iter()
-            .find(|a| *a != expected.client_id && !expected.trusted_audiences.contains(a))
-        {
-            return Err(IdTokenError::UntrustedAudience {
-                audience: untrusted.clone(),
-            });
-        }
-
-        // Rule 4: with several audiences, `azp` must be present.
-        let azp = string_claim(&claims, "azp")?;
-        if aud.len() > 1 && azp.is_none() {
-            return Err(IdTokenError::AzpMissing);
-        }
-        // Rule 5: when `azp` is present, it must be this client.
-        if let Some(azp) = azp {
-            if azp != expected.client_id {
-                return Err(IdTokenError::AzpMismatch {
-                    azp: azp.to_owned(),
-                });
-            }
-        }
+        // Rules 3-5: audience and authorized party.
+        let aud = check_audience(&claims, expected.client_id, expected.trusted_audiences)?;
 
         // Rules 6-8 (signature, algorithm, no MAC) were applied before any claim was read: this
         // value only exists once the signature verified.
 
-        // Rule 9: now must be before `exp` (with leeway).
-        let exp = time_claim(&claims, "exp")?.ok_or(IdTokenError::ExpMissing)?;
-        if now >= exp.saturating_add(leeway) {
-            return Err(IdTokenError::Expired { exp, now });
-        }
-        // (RFC 7519 4.1.5) `nbf`, when present: now must not be before it (with leeway).
-        let nbf = time_claim(&claims, "nbf")?;
-        if let Some(nbf) = nbf {
-            if now.saturating_add(leeway) < nbf {
-                return Err(IdTokenError::NotYetValid { nbf, now });
-            }
-        }
-
-        // Rule 10: `iat` is required and must not lie in the future (beyond the leeway).
-        let iat = time_claim(&claims, "iat")?.ok_or(IdTokenError::IatMissing)?;
-        if iat > now.saturating_add(leeway) {
-            return Err(IdTokenError::IssuedInFuture { iat, now });
-        }
+        // Rules 9 and 10 (`exp`, `nbf`, `iat`), see `check_times`.
+        let times = check_times(&claims, now, leeway)?;
 
         // Rule 11: `nonce` must be present and equal the one sent (constant-time comparison).
         let nonce = string_claim(&claims, "nonce")?.ok_or(IdTokenError::NonceMissing)?;
@@ -646,46 +709,149 @@ impl VerifiedIdToken<'_> {
             }
         }
 
-        // (3.2.2.9 / 3.3.2.9) `at_hash`, when present: base64url of the left half of the hash
-        // of the access token, the hash being the one of the signing algorithm (SHA-256 for
-        // RS256, PS256 and ES256).
-        if let Some(at_hash) = string_claim(&claims, "at_hash")? {
-            let token = expected.access_token.ok_or(IdTokenError::AtHashUnchecked)?;
-            let digest = match self.alg {
-                JwsAlgorithm::Rs256 | JwsAlgorithm::Ps256 | JwsAlgorithm::Es256 => {
-                    Sha256::digest(token.secret().as_bytes())
-                }
-            };
-            let expected_hash = URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2]);
-            if !bool::from(at_hash.as_bytes().ct_eq(expected_hash.as_bytes())) {
-                return Err(IdTokenError::AtHashMismatch);
-            }
-        }
+        // (3.2.2.9 / 3.3.2.9) `at_hash`, when present, see `check_at_hash`.
+        check_at_hash(&claims, self.alg, expected.access_token)?;
 
         // (OIDC Core 2) `sub` is required and non-empty.
-        let sub = match string_claim(&claims, "sub")? {
-            Some(s) if !s.is_empty() => s.to_owned(),
-            _ => return Err(IdTokenError::SubMissing),
-        };
+        let sub = required_sub(&claims)?;
 
-        let name = string_claim(&claims, "name")?.map(str::to_owned);
-        let email = string_claim(&claims, "email")?.map(str::to_owned);
-        Ok(IdTokenClaims {
-            sub,
-            name,
-            email,
-            iss: iss.to_owned(),
-            aud,
-            exp,
-            iat,
-            nbf,
-            auth_time,
-            extra: claims,
-        })
+        finish(claims, iss, sub, aud, times, auth_time)
     }
 }
 
-fn string_claim<'m>(
+/// `exp`, `iat` and `nbf` once checked.
+pub(crate) struct Times {
+    pub(crate) exp: u64,
+    pub(crate) iat: u64,
+    pub(crate) nbf: Option<u64>,
+}
+
+/// 3.1.3.7 rules 3-5 for a token from this client's request: returns `aud` as a list.
+fn check_audience(
+    claims: &Map<String, Value>,
+    client_id: &str,
+    trusted: &[String],
+) -> Result<Vec<String>, IdTokenError> {
+    // Rule 3: `aud` must contain the client id, and audiences that are not trusted are
+    // refused.
+    let aud = audience_claim(claims)?;
+    if aud.is_empty() {
+        return Err(IdTokenError::AudMissing);
+    }
+    if !aud.iter().any(|a| a == client_id) {
+        return Err(IdTokenError::AudMismatch { aud });
+    }
+    if let Some(untrusted) = aud.iter().find(|a| *a != client_id && !trusted.contains(a)) {
+        return Err(IdTokenError::UntrustedAudience {
+            audience: untrusted.clone(),
+        });
+    }
+
+    // Rule 4: with several audiences, `azp` must be present.
+    let azp = string_claim(claims, "azp")?;
+    if aud.len() > 1 && azp.is_none() {
+        return Err(IdTokenError::AzpMissing);
+    }
+    // Rule 5: when `azp` is present, it must be this client.
+    if let Some(azp) = azp {
+        if azp != client_id {
+            return Err(IdTokenError::AzpMismatch {
+                azp: azp.to_owned(),
+            });
+        }
+    }
+    Ok(aud)
+}
+
+/// 3.1.3.7 rules 9 and 10 (and RFC 7519 `nbf`) against `now`, the device time with the clock
+/// offset applied. `iat` is read first, only so that a failure can say how wrong the clock
+/// looks ([`IdTokenError::clock_skew_minutes`]); the rules still apply in their order.
+pub(crate) fn check_times(
+    claims: &Map<String, Value>,
+    now: u64,
+    leeway: u64,
+) -> Result<Times, IdTokenError> {
+    let iat = time_claim(claims, "iat")?;
+
+    // Rule 9: now must be before `exp` (with leeway).
+    let exp = time_claim(claims, "exp")?.ok_or(IdTokenError::ExpMissing)?;
+    if now >= exp.saturating_add(leeway) {
+        return Err(IdTokenError::Expired { exp, now, iat });
+    }
+    // (RFC 7519 4.1.5) `nbf`, when present: now must not be before it (with leeway).
+    let nbf = time_claim(claims, "nbf")?;
+    if let Some(nbf) = nbf {
+        if now.saturating_add(leeway) < nbf {
+            return Err(IdTokenError::NotYetValid { nbf, now, iat });
+        }
+    }
+
+    // Rule 10: `iat` is required and must not lie in the future (beyond the leeway).
+    let iat = iat.ok_or(IdTokenError::IatMissing)?;
+    if iat > now.saturating_add(leeway) {
+        return Err(IdTokenError::IssuedInFuture { iat, now });
+    }
+    Ok(Times { exp, iat, nbf })
+}
+
+/// (3.2.2.9 / 3.3.2.9) `at_hash`, when present: base64url of the left half of the hash of the
+/// access token, the hash being the one of the signing algorithm (SHA-256 for RS256, PS256 and
+/// ES256). Present without an access token to check it against: refused.
+pub(crate) fn check_at_hash(
+    claims: &Map<String, Value>,
+    alg: JwsAlgorithm,
+    access_token: Option<&AccessToken>,
+) -> Result<(), IdTokenError> {
+    if let Some(at_hash) = string_claim(claims, "at_hash")? {
+        let token = access_token.ok_or(IdTokenError::AtHashUnchecked)?;
+        let digest = match alg {
+            JwsAlgorithm::Rs256 | JwsAlgorithm::Ps256 | JwsAlgorithm::Es256 => {
+                Sha256::digest(token.secret().as_bytes())
+            }
+        };
+        let expected_hash = URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2]);
+        if !bool::from(at_hash.as_bytes().ct_eq(expected_hash.as_bytes())) {
+            return Err(IdTokenError::AtHashMismatch);
+        }
+    }
+    Ok(())
+}
+
+/// (OIDC Core 2) `sub` is required and non-empty.
+pub(crate) fn required_sub(claims: &Map<String, Value>) -> Result<String, IdTokenError> {
+    match string_claim(claims, "sub")? {
+        Some(s) if !s.is_empty() => Ok(s.to_owned()),
+        _ => Err(IdTokenError::SubMissing),
+    }
+}
+
+/// The claims value, once every rule passed.
+pub(crate) fn finish(
+    claims: Map<String, Value>,
+    iss: String,
+    sub: String,
+    aud: Vec<String>,
+    times: Times,
+    auth_time: Option<u64>,
+) -> Result<IdTokenClaims, IdTokenError> {
+    let text = |c: &'static str| string_claim(&claims, c).map(|v| v.map(str::to_owned));
+    Ok(IdTokenClaims {
+        name: text("name")?,
+        email: text("email")?,
+        sid: text("sid")?,
+        azp: text("azp")?,
+        sub,
+        iss,
+        aud,
+        exp: times.exp,
+        iat: times.iat,
+        nbf: times.nbf,
+        auth_time,
+        extra: claims,
+    })
+}
+
+pub(crate) fn string_claim<'m>(
     claims: &'m Map<String, Value>,
     claim: &'static str,
 ) -> Result<Option<&'m str>, IdTokenError> {
@@ -697,7 +863,7 @@ fn string_claim<'m>(
 }
 
 /// A NumericDate (RFC 7519 2): non-negative seconds, possibly fractional (truncated).
-fn time_claim(
+pub(crate) fn time_claim(
     claims: &Map<String, Value>,
     claim: &'static str,
 ) -> Result<Option<u64>, IdTokenError> {
@@ -714,7 +880,7 @@ fn time_claim(
     }
 }
 
-fn audience_claim(claims: &Map<String, Value>) -> Result<Vec<String>, IdTokenError> {
+pub(crate) fn audience_claim(claims: &Map<String, Value>) -> Result<Vec<String>, IdTokenError> {
     match claims.get("aud") {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s.clone()]),

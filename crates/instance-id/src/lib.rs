@@ -15,6 +15,14 @@
 //! the proof of a verified signature ([`VerifiedIdToken`]). See [`validate_id_token`],
 //! [`validate_id_token_async`] and the module documentation of [`UnverifiedIdToken`].
 //!
+//! What the real Instance ID (IdentityServer4 4.1) adds is covered too: auto-discovery at
+//! `/sys` or `/tools` ([`AutoDiscoveryPath`], [`DiscoveryRoute`]), callbacks with
+//! `session_state` and `#_=_`, the person's name from userinfo ([`userinfo_request`],
+//! [`parse_userinfo`]), one-time refresh tokens ([`RefreshToken`], [`refresh_token_request`],
+//! [`parse_refresh_response`], [`revocation_request`]) whose new ID token is validated by OIDC
+//! Core 12.2 ([`validate_refreshed_id_token`]), and a bounded device-clock correction
+//! ([`ClockOffset`], [`parse_http_date`], [`IdTokenError::clock_skew_minutes`]).
+//!
 //! # Features
 //!
 //! - `jwt-compact` (default): `JwtCompactVerifier`, pure-Rust RS256/PS256/ES256. A browser app
@@ -41,16 +49,31 @@
 //! let config = ClientConfig::new(
 //!     "https://testdb.my.erp.net",
 //!     "spa.example.com",
-//!     "openid profile read",
+//!     "openid profile offline_access read",
 //!     "https://spa.example.com/",
 //! )?;
 //!
-//! // 1. Discovery. Send each described request, hand the response back.
-//! let req = auto_discovery_request(&config);
-//! assert_eq!(req.url.as_str(), "https://testdb.my.erp.net/sys/auto-discovery");
-//! let body = br#"{"WebSites":[{"Type":"ID","Status":"Working","Url":"https://testdb.my.erp.net/id"}]}"#;
-//! let endpoints = parse_auto_discovery(&config, HttpResponse::json(body))
-//!     .unwrap_or_else(|_| fallback_endpoints(&config));
+//! // 1. Discovery. Send each described request, hand the response back. Auto-discovery is
+//! //    tried at /sys, then /tools, then the conventional addresses.
+//! let mut reasons = Vec::new();
+//! let mut found = None;
+//! for path in AutoDiscoveryPath::ALL {
+//!     let req = auto_discovery_request_at(&config, path);
+//!     // ... send it; here /sys answers 404 and /tools answers:
+//!     let (status, body): (u16, &[u8]) = match path {
+//!         AutoDiscoveryPath::Sys => (404, b"{}"),
+//!         AutoDiscoveryPath::Tools => (200, br#"{"Host":"testdb.my.erp.net","DbName":"testdb","WebSites":[
+//!             {"Type":"ID","Status":"Working","Url":"https://testdb.my.erp.net/id","AdditionalProperties":null},
+//!             {"Type":"API","Status":"Working","Url":"https://testdb.my.erp.net/api"}]}"#),
+//!     };
+//!     let resp = HttpResponse { status, content_type: Some("application/json"), body };
+//!     match parse_auto_discovery_at(&config, path, resp) {
+//!         Ok(e) => { found = Some(e); break; }
+//!         Err(e) => reasons.push(format!("{}: {e}", req.url.path())),
+//!     }
+//! }
+//! let endpoints = found.unwrap_or_else(|| fallback_endpoints_because(&config, reasons.join("; ")));
+//! assert_eq!(endpoints.route.to_string(), "auto-discovery at /tools/auto-discovery");
 //! let req = metadata_request(&endpoints);
 //! assert_eq!(req.url.as_str(), "https://testdb.my.erp.net/id/.well-known/openid-configuration");
 //! let body = br#"{
@@ -59,9 +82,10 @@
 //!     "token_endpoint": "https://testdb.my.erp.net/id/connect/token",
 //!     "end_session_endpoint": "https://testdb.my.erp.net/id/connect/endsession",
 //!     "jwks_uri": "https://testdb.my.erp.net/id/.well-known/openid-configuration/jwks",
-//!     "code_challenge_methods_supported": ["S256"],
-//!     "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-//!     "authorization_response_iss_parameter_supported": true
+//!     "userinfo_endpoint": "https://testdb.my.erp.net/id/connect/userinfo",
+//!     "revocation_endpoint": "https://testdb.my.erp.net/id/connect/revocation",
+//!     "code_challenge_methods_supported": ["plain", "S256"],
+//!     "id_token_signing_alg_values_supported": ["RS256", "ES256"]
 //! }"#;
 //! let metadata = parse_provider_metadata(&endpoints.id_url, HttpResponse::json(body))?;
 //! let req = jwks_request(&metadata);
@@ -75,12 +99,13 @@
 //! assert!(authorize.as_str().contains("&code_challenge_method=S256"));
 //!
 //! // 3. Callback at https://spa.example.com/signin-callback: decide before redeeming the code.
+//! //    (IdentityServer4 sends no `iss`, as its metadata does not advertise RFC 9207.)
 //! let back = Url::parse(&format!(
-//!     "https://spa.example.com/signin-callback?code=SplxlOBeZQQYbYS6WxSbIA&state={}&iss={}",
+//!     "https://spa.example.com/signin-callback?code=SplxlOBeZQQYbYS6WxSbIA&scope=openid&state={}&session_state=xyz.abc",
 //!     pending.state.as_str(),
-//!     "https%3A%2F%2Ftestdb.my.erp.net%2Fid",
 //! ))?;
 //! assert!(callback_params_present(&back)); // clean the address bar whatever happens
+//! assert_eq!(strip_callback_params(&back).as_str(), "https://spa.example.com/signin-callback?scope=openid");
 //! assert!(!pending.is_expired(now + 5));
 //! let code = validate_callback(parse_callback(&back)?, &pending, &metadata)?;
 //!
@@ -88,16 +113,21 @@
 //! let PendingRequest { nonce, verifier, return_path, .. } = pending;
 //! let req = token_request(&config, &metadata, code, verifier);
 //! assert_eq!(req.method, HttpMethod::Post);
-//! // ... the provider answers (here a token signed with a test key):
+//! // ... the provider answers (here a token signed with a test key; like IdentityServer4's, it
+//! // has no name):
 //! # let claims = serde_json::json!({
 //! #     "iss": "https://testdb.my.erp.net/id", "aud": "spa.example.com", "sub": "admin",
-//! #     "name": "John Doe", "nonce": nonce.as_str(), "iat": now, "exp": now + 300,
+//! #     "nonce": nonce.as_str(), "iat": now, "nbf": now, "exp": now + 300, "auth_time": now - 5,
 //! # });
 //! # let id_token = Es256.token(&Header::empty().with_key_id("k1"), &Claims::new(claims), &signing_key)?;
 //! # let body = serde_json::json!({
 //! #     "access_token": "opaque", "token_type": "Bearer", "expires_in": 3600, "id_token": id_token,
+//! #     "refresh_token": "one-time-1",
 //! # }).to_string();
 //! let tokens = parse_token_response(HttpResponse::json(body.as_bytes()))?;
+//! // The token response's Date header (when readable) gives the Instance ID's clock.
+//! let offset = ClockOffset::from_server_date("Tue, 23 Dec 2025 12:53:14 GMT", None, now)
+//!     .unwrap_or_default();
 //!
 //! // 5. The ID token, every rule; on UnknownKid, refetch the JWKS once and retry.
 //! let mut expected = IdTokenExpectations::new(
@@ -108,16 +138,51 @@
 //!     &metadata.id_token_signing_alg_values_supported,
 //! );
 //! expected.access_token = Some(&tokens.access_token);
+//! expected.clock_offset = offset;
 //! let claims = validate_id_token(&tokens.id_token, &jwks, &expected, &JwtCompactVerifier)?;
-//! assert_eq!(claims.display_name(), "John Doe");
+//! assert_eq!(claims.display_name(), "admin");
 //! assert_eq!(return_path, "/explorer");
+//!
+//! // 5b. The name, off the critical path: userinfo, trusted only for the same `sub`.
+//! let req = userinfo_request(&metadata, &tokens.access_token).expect("advertised");
+//! assert_eq!(req.method, HttpMethod::Get); // with `Authorization: Bearer ...`
+//! let info = parse_userinfo(HttpResponse::json(br#"{"sub":"admin","name":"John Doe"}"#), &claims.sub)?;
+//! assert_eq!(info.display_name(), Some("John Doe"));
 //!
 //! // 6. The session lives in memory; its countdown comes from expires_in.
 //! let session = SessionTimes::new(now, tokens.expires_in);
 //! assert_eq!(session.seconds_left(now + 600), Some(3000));
 //! assert!(!session.is_expired(now + 600, 60));
 //!
-//! // 7. Sign-out: forget the session, go to the end-session URL, check the return.
+//! // 6b. Before it expires: refresh (the one-time token is replaced by the answer's), and the
+//! //     new ID token is checked against the sign-in's claims (OIDC Core 12.2, no nonce).
+//! let mut refresh_token = tokens.refresh_token.expect("offline_access was granted");
+//! let req = refresh_token_request(&config, &metadata, &refresh_token);
+//! assert!(req.body.as_deref().is_some_and(|b| b.starts_with("grant_type=refresh_token&")));
+//! # let later = now + 3000;
+//! # let claims2 = serde_json::json!({
+//! #     "iss": "https://testdb.my.erp.net/id", "aud": "spa.example.com", "sub": "admin",
+//! #     "iat": later, "nbf": later, "exp": later + 300, "auth_time": now - 5,
+//! # });
+//! # let id_token2 = Es256.token(&Header::empty().with_key_id("k1"), &Claims::new(claims2), &signing_key)?;
+//! # let body = serde_json::json!({
+//! #     "access_token": "opaque-2", "token_type": "Bearer", "expires_in": 3600, "id_token": id_token2,
+//! #     "refresh_token": "one-time-2",
+//! # }).to_string();
+//! let refreshed = parse_refresh_response(HttpResponse::json(body.as_bytes()))?;
+//! if let Some(id_token) = &refreshed.id_token {
+//!     let mut expected = RefreshExpectations::new(
+//!         &claims, config.client_id(), later, &metadata.id_token_signing_alg_values_supported);
+//!     expected.access_token = Some(&refreshed.access_token);
+//!     expected.clock_offset = offset;
+//!     validate_refreshed_id_token(id_token, &jwks, &expected, &JwtCompactVerifier)?;
+//! }
+//! if let Some(next) = refreshed.refresh_token { refresh_token = next; }
+//!
+//! // 7. Sign-out: revoke the refresh token, forget the session, go to the end-session URL,
+//! //    check the return.
+//! let revoke = revocation_request(&config, &metadata, &refresh_token);
+//! assert!(revoke.is_some());
 //! let logout_state = State::generate(&mut rng);
 //! let logout = end_session_url(&config, &metadata, Some(&tokens.id_token), &logout_state);
 //! assert!(logout.is_some());
@@ -129,6 +194,7 @@
 
 mod authorize;
 mod callback;
+mod clock;
 mod config;
 mod discovery;
 mod http;
@@ -137,19 +203,24 @@ mod jwks;
 mod jws;
 mod logout;
 mod pkce;
+mod refresh;
+mod refreshed_id_token;
 mod session;
 mod token;
+mod userinfo;
 
 pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
 pub use callback::{
     callback_params_present, parse_callback, strip_callback_params, validate_callback,
     AuthorizationCode, CallbackError, CallbackResponse, CALLBACK_PARAMS,
 };
+pub use clock::{parse_http_date, ClockOffset, ClockOffsetError};
 pub use config::{ClientConfig, ConfigError};
 pub use discovery::{
-    auto_discovery_request, fallback_endpoints, jwks_request, metadata_request,
-    parse_auto_discovery, parse_provider_metadata, DiscoveryError, InstanceEndpoints,
-    ProviderMetadata,
+    auto_discovery_request, auto_discovery_request_at, fallback_endpoints,
+    fallback_endpoints_because, jwks_request, metadata_request, parse_auto_discovery,
+    parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, DiscoveryError,
+    DiscoveryRoute, InstanceEndpoints, ProviderMetadata, SiteStatus,
 };
 pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
 pub use id_token::{
@@ -167,9 +238,17 @@ pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
 };
+pub use refresh::{
+    parse_refresh_response, refresh_token_request, revocation_request, RefreshResponse,
+};
+pub use refreshed_id_token::{
+    validate_refreshed_id_token, validate_refreshed_id_token_async, RefreshExpectations,
+};
 pub use session::SessionTimes;
 pub use token::{
-    parse_token_response, token_request, AccessToken, IdToken, TokenError, TokenResponse,
+    parse_token_response, token_request, AccessToken, IdToken, RefreshToken, TokenError,
+    TokenResponse,
 };
 /// The URL type used throughout the API (re-exported from the `url` crate).
 pub use url::Url;
+pub use userinfo::{parse_userinfo, userinfo_request, UserInfo, UserInfoError};

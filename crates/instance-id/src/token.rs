@@ -77,8 +77,36 @@ secret_string!(
     IdToken
 );
 
+/// The refresh token (RFC 6749 1.5), issued with `offline_access`. A credential that outlives
+/// the access token: keep it in memory only, never in any storage, URL, log or message.
+///
+/// Not `Clone`: the Instance ID's refresh tokens are one-time (each use returns a new one and
+/// the old one dies), so there is only ever one live copy, replaced by each refresh
+/// ([`crate::refresh_token_request`]). `Debug` prints `[redacted]`; not `Serialize`.
+pub struct RefreshToken(String);
+
+impl RefreshToken {
+    /// Wraps a refresh token.
+    pub fn new(token: impl Into<String>) -> Self {
+        RefreshToken(token.into())
+    }
+
+    /// The token itself, for the refresh and revocation requests only.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken([redacted])")
+    }
+}
+
 /// A successful token response. The ID token still has to be validated.
-#[derive(Debug, Clone)]
+///
+/// Not `Clone` (it may hold the one-time [`RefreshToken`]): move its parts where they go.
+#[derive(Debug)]
 pub struct TokenResponse {
     /// `access_token`.
     pub access_token: AccessToken,
@@ -90,6 +118,9 @@ pub struct TokenResponse {
     pub id_token: IdToken,
     /// `scope`, if given (the granted scopes when they differ from the requested ones).
     pub scope: Option<String>,
+    /// `refresh_token`, if the provider issued one (the request asked for `offline_access`
+    /// and the client may have it).
+    pub refresh_token: Option<RefreshToken>,
 }
 
 /// Why a token response was refused.
@@ -173,7 +204,37 @@ fn error_body(status: u16, obj: &serde_json::Map<String, Value>) -> Option<Token
 /// - a 2xx object carrying `error` is treated as the provider's error too;
 /// - `access_token`, `token_type` (`Bearer`, case-insensitive) and `id_token` are required;
 ///   `expires_in` may be a number or a string of digits.
+/// - `refresh_token`, when present, must be a non-empty string.
 pub fn parse_token_response(resp: HttpResponse<'_>) -> Result<TokenResponse, TokenError> {
+    let fields = parse_fields(resp, true)?;
+    Ok(TokenResponse {
+        access_token: fields.access_token,
+        token_type: fields.token_type,
+        expires_in: fields.expires_in,
+        // `parse_fields(_, true)` refuses a response without one.
+        id_token: fields
+            .id_token
+            .ok_or(TokenError::MissingField("id_token"))?,
+        scope: fields.scope,
+        refresh_token: fields.refresh_token,
+    })
+}
+
+/// The members of a successful token response; `id_token` optional unless required.
+pub(crate) struct Fields {
+    pub(crate) access_token: AccessToken,
+    pub(crate) token_type: String,
+    pub(crate) expires_in: Option<u64>,
+    pub(crate) id_token: Option<IdToken>,
+    pub(crate) scope: Option<String>,
+    pub(crate) refresh_token: Option<RefreshToken>,
+}
+
+/// The shared parser of [`parse_token_response`] and [`crate::parse_refresh_response`].
+pub(crate) fn parse_fields(
+    resp: HttpResponse<'_>,
+    id_token_required: bool,
+) -> Result<Fields, TokenError> {
     if !resp.is_success() {
         if resp.is_json() {
             if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(resp.body) {
@@ -210,7 +271,15 @@ pub fn parse_token_response(resp: HttpResponse<'_>) -> Result<TokenResponse, Tok
     if !token_type.eq_ignore_ascii_case("Bearer") {
         return Err(TokenError::UnsupportedTokenType { token_type });
     }
-    let id_token = required("id_token")?;
+    let optional = |k: &'static str| match obj.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        _ => required(k).map(Some),
+    };
+    let id_token = if id_token_required {
+        Some(required("id_token")?)
+    } else {
+        optional("id_token")?
+    };
     let expires_in = match obj.get("expires_in") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => Some(n.as_u64().ok_or(TokenError::InvalidField("expires_in"))?),
@@ -225,12 +294,14 @@ pub fn parse_token_response(resp: HttpResponse<'_>) -> Result<TokenResponse, Tok
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => return Err(TokenError::InvalidField("scope")),
     };
-    Ok(TokenResponse {
+    let refresh_token = optional("refresh_token")?;
+    Ok(Fields {
         access_token: AccessToken(access_token),
         token_type,
         expires_in,
-        id_token: IdToken(id_token),
+        id_token: id_token.map(IdToken),
         scope,
+        refresh_token: refresh_token.map(RefreshToken),
     })
 }
 
@@ -263,6 +334,9 @@ mod tests {
             token_endpoint: Url::parse("https://mycompany.my.erp.net/id/connect/token").unwrap(),
             end_session_endpoint: None,
             jwks_uri: Url::parse("https://mycompany.my.erp.net/id/jwks").unwrap(),
+            userinfo_endpoint: None,
+            revocation_endpoint: None,
+            check_session_iframe: None,
             code_challenge_methods_supported: vec![],
             id_token_signing_alg_values_supported: vec![],
             authorization_response_iss_parameter_supported: false,

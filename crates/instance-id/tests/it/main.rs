@@ -2,6 +2,9 @@
 
 mod support;
 
+mod clock;
+mod is4;
 mod props;
+mod refresh;
 mod rules;
 mod signature;
