@@ -58,9 +58,6 @@ pub enum SignInError {
     /// The popup flow ended without an answer.
     #[error(transparent)]
     Popup(PopupError),
-    /// The return from the end-session endpoint did not carry the state sent with it.
-    #[error("the sign-out response did not match the sign-out this tab started: {0}")]
-    Logout(#[source] instance_id::LogoutError),
 }
 
 /// Sign-in (or sign-out) through a popup window.
@@ -74,7 +71,7 @@ pub enum PopupError {
     #[error("the sign-in window was closed before the sign-in finished")]
     Closed,
     /// No answer within the configured time.
-    #[error("the sign-in window did not finish in time and was closed")]
+    #[error("the sign-in window did not come back in time and was closed; when a request is refused (an unregistered redirect URI or client id, a scope the application may not have), the Instance ID shows its own error page and never sends the window back, so check what the Diagnostics page says to register")]
     Timeout,
     /// The popup lost its link to this frame and has no other way to reach it.
     #[error("the sign-in window cannot reach this embedded app: the Instance ID cut the window's link back (Cross-Origin-Opener-Policy), and the page embedding this app is on another site, so the browser keeps the app's other channels apart; open the app in its own tab, where sign-in works")]
@@ -87,6 +84,27 @@ pub enum SessionError {
     /// The access token's lifetime ran out.
     #[error("your sign-in has expired (the access token's lifetime ended); sign in again to continue where you were")]
     Expired,
+    /// The access token expired after the Instance ID refused to renew it.
+    #[error("your sign-in has expired: the ERP.net Instance ID refused to renew it ({0}); sign in again to continue where you were")]
+    RefreshRefused(String),
+}
+
+/// Sign-out: the app's own session is always forgotten; these say the Instance ID's may not be.
+#[derive(Debug, thiserror::Error)]
+pub enum SignOutError {
+    /// The instance advertises no end-session endpoint.
+    #[error("you are signed out of this app, but the ERP.net instance has no sign-out endpoint, so your session there may still be open; close the browser to end it")]
+    NoEndpoint,
+    /// The sign-out window could not be opened.
+    #[error("you are signed out of this app, but the browser blocked the window that signs you out of ERP.net, so your session there may still be open; allow popups for this site and sign out of ERP.net again")]
+    PopupBlocked,
+    /// The Instance ID did not send the browser back (the window was closed, or the person
+    /// came back another way).
+    #[error("you are signed out of this app, but the ERP.net Instance ID did not confirm the sign-out, so your session there may still be open")]
+    NotConfirmed,
+    /// The return from the end-session endpoint did not carry the state sent with it.
+    #[error("the sign-out response did not match the sign-out this tab started: {0}")]
+    Logout(#[source] instance_id::LogoutError),
 }
 
 /// What a person can do about an error.
@@ -98,6 +116,8 @@ pub enum Remedy {
     SignIn,
     /// Nothing in the app: the deployment needs fixing.
     FixDeployment,
+    /// End the Instance ID session again.
+    RetrySignOut,
 }
 
 /// Any error the UI shows: cheap to clone, causes kept behind an `Arc`.
@@ -112,6 +132,9 @@ pub enum AppError {
     /// The session ended.
     #[error(transparent)]
     Session(Arc<SessionError>),
+    /// Sign-out did not reach the Instance ID.
+    #[error(transparent)]
+    SignOut(Arc<SignOutError>),
 }
 
 impl From<PopupError> for AppError {
@@ -123,6 +146,12 @@ impl From<PopupError> for AppError {
 impl From<SessionError> for AppError {
     fn from(e: SessionError) -> Self {
         Self::Session(Arc::new(e))
+    }
+}
+
+impl From<SignOutError> for AppError {
+    fn from(e: SignOutError) -> Self {
+        Self::SignOut(Arc::new(e))
     }
 }
 
@@ -156,7 +185,6 @@ impl AppError {
                 SignInError::Token(t) => t.code(),
                 SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => "jwks_failed",
                 SignInError::IdToken(i) => i.code(),
-                SignInError::Logout(_) => "logout_state_mismatch",
                 SignInError::Popup(p) => match p {
                     PopupError::Blocked => "popup_blocked",
                     PopupError::Closed => "popup_closed",
@@ -165,8 +193,61 @@ impl AppError {
                 },
             },
             Self::Session(e) => match e.as_ref() {
-                SessionError::Expired => "session_expired",
+                SessionError::Expired | SessionError::RefreshRefused(_) => "session_expired",
             },
+            Self::SignOut(e) => match e.as_ref() {
+                SignOutError::Logout(_) => "logout_state_mismatch",
+                _ => "signout_incomplete",
+            },
+        }
+    }
+
+    /// For `callback_error`: the Instance ID's own `error` value (e.g. `access_denied`).
+    pub fn provider_error(&self) -> Option<&str> {
+        match self {
+            Self::SignIn(e) => match e.as_ref() {
+                SignInError::Callback(instance_id::CallbackError::ProviderError {
+                    error, ..
+                }) => Some(error),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What the error means to a person and what to do, where the code alone does not say:
+    /// the Instance ID's own `error` of a `callback_error`, or a device clock that looks wrong.
+    pub fn explanation(&self) -> Option<String> {
+        if let Some(minutes) = self.clock_skew_minutes() {
+            let (way, n) = if minutes > 0 {
+                ("ahead", minutes)
+            } else {
+                ("behind", -minutes)
+            };
+            return Some(format!(
+                "This device's clock looks wrong: about {n} minutes {way} of the ERP.net Instance ID's. Set the date and time automatically, then sign in again."
+            ));
+        }
+        Some(match self.provider_error()? {
+            "access_denied" => "The sign-in was cancelled or refused at the ERP.net Instance ID (the person declined, or the account may not use this application). Sign in again, perhaps with another account.",
+            "login_required" => "The ERP.net Instance ID needs you to sign in again (your session there has ended).",
+            "consent_required" => "The ERP.net Instance ID needs you to approve what this application asks for. Sign in again and confirm.",
+            "interaction_required" => "The ERP.net Instance ID needs you to do something on its page before signing in can finish. Sign in again.",
+            "account_selection_required" => "The ERP.net Instance ID needs you to choose an account. Sign in again and pick one.",
+            "temporarily_unavailable" | "server_error" => "The ERP.net Instance ID could not finish the sign-in just now. Try again in a moment.",
+            _ => "The ERP.net Instance ID refused the sign-in request. If this keeps happening, check the application's registration there (the Diagnostics page shows what to register).",
+        }.to_owned())
+    }
+
+    /// For an `id_token_invalid` on a time rule: how far the device clock seems off, in
+    /// minutes (positive: ahead), from the signed token's `iat`.
+    pub fn clock_skew_minutes(&self) -> Option<i64> {
+        match self {
+            Self::SignIn(e) => match e.as_ref() {
+                SignInError::IdToken(i) => i.clock_skew_minutes(),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -177,7 +258,7 @@ impl AppError {
                 SignInError::IdToken(i) => Some(i.rule()),
                 _ => None,
             },
-            Self::Start(_) | Self::Session(_) => None,
+            Self::Start(_) | Self::Session(_) | Self::SignOut(_) => None,
         }
     }
 
@@ -202,6 +283,7 @@ impl AppError {
             "popup_timeout" => "The sign-in window timed out",
             "popup_unreachable" => "The sign-in window cannot reach this app",
             "logout_state_mismatch" => "The sign-out response was not expected",
+            "signout_incomplete" => "Signed out here, maybe not at ERP.net",
             "storage_unavailable" => "This browser blocks the storage sign-in needs",
             _ => "Something went wrong",
         }
@@ -212,6 +294,7 @@ impl AppError {
         match self.code() {
             "config_invalid" | "issuer_mismatch" => Remedy::FixDeployment,
             "discovery_failed" => Remedy::Reload,
+            "signout_incomplete" => Remedy::RetrySignOut,
             _ => Remedy::SignIn,
         }
     }

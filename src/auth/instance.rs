@@ -1,8 +1,9 @@
 //! Start-up: config.json, then the instance's auto-discovery and OpenID metadata.
 
 use instance_id::{
-    auto_discovery_request, fallback_endpoints, metadata_request, parse_auto_discovery,
-    parse_provider_metadata, JwkSet, ProviderMetadata,
+    auto_discovery_request_at, fallback_endpoints, fallback_endpoints_because, metadata_request,
+    parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, ClockOffset,
+    DiscoveryRoute, InstanceEndpoints, JwkSet, ProviderMetadata,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,12 +24,16 @@ pub struct Instance {
     pub id_url: String,
     /// The Domain API's OData service root.
     pub odata_root: String,
-    /// Whether the endpoints came from `/sys/auto-discovery` (else from the fallback paths).
-    pub from_auto_discovery: bool,
-    /// Why auto-discovery was not used, when it was not.
-    pub discovery_note: Option<String>,
+    /// How the endpoints were found (which auto-discovery path, or the fallback and why).
+    pub route: DiscoveryRoute,
+    /// Auto-discovery's word on sites that are not `Working`, with their `StatusDescription`.
+    pub site_warnings: Vec<String>,
     /// The issuer's OpenID metadata.
     pub metadata: ProviderMetadata,
+    /// Server time minus device time, estimated at start-up from the `Date` of config.json
+    /// (the app's own host: always readable, unlike the Instance ID's, which it does not
+    /// expose to CORS). Zero when unknown or beyond the core's bound.
+    pub clock_offset: ClockOffset,
 }
 
 /// What is carried across a redirect: public data only, never a token.
@@ -38,9 +43,11 @@ struct Carried {
     config: String,
     id_url: String,
     odata_root: String,
-    from_auto_discovery: bool,
+    route: DiscoveryRoute,
+    site_warnings: Vec<String>,
     metadata: ProviderMetadata,
     jwks: Option<JwkSet>,
+    clock_offset_secs: i64,
 }
 
 impl Instance {
@@ -54,25 +61,33 @@ impl Instance {
             return Err(ConfigProblem::Status(resp.status).into());
         }
         let config = parse_config(&resp.body, app_base)?;
+        let clock_offset = resp.clock_offset(crate::browser::clock::now());
 
-        // Auto-discovery is the documented way to find the Instance ID and the Domain API;
-        // the fixed paths are its documented fallback. The metadata at the fallback Instance ID
-        // URL is fetched at the same time: it is almost always where auto-discovery points,
-        // and then start-up waits for one round trip instead of two.
+        // Auto-discovery is the documented way to find the Instance ID and the Domain API, at
+        // /sys and (newer docs) at /tools; the fixed paths are its documented fallback. All
+        // three answers are awaited together with the metadata at the fallback Instance ID URL
+        // (almost always where auto-discovery points): start-up waits one round trip.
         let fallback = fallback_endpoints(&config.client);
-        let (auto, guessed) = futures::future::join(
-            http::send(&auto_discovery_request(&config.client)),
+        let (sys, tools, guessed) = futures::future::join3(
+            http::send(&auto_discovery_request_at(
+                &config.client,
+                AutoDiscoveryPath::Sys,
+            )),
+            http::send(&auto_discovery_request_at(
+                &config.client,
+                AutoDiscoveryPath::Tools,
+            )),
             http::send(&metadata_request(&fallback)),
         )
         .await;
         let guessed_id_url = fallback.id_url.clone();
-        let (endpoints, discovery_note) = match auto {
-            Ok(resp) => match parse_auto_discovery(&config.client, resp.as_core()) {
-                Ok(endpoints) => (endpoints, None),
-                Err(e) => (fallback, Some(e.to_string())),
-            },
-            Err(e) => (fallback, Some(e.to_string())),
-        };
+        let endpoints = choose_endpoints(
+            &config,
+            [
+                (AutoDiscoveryPath::Sys, sys),
+                (AutoDiscoveryPath::Tools, tools),
+            ],
+        )?;
         let guessed_right = endpoints.id_url == guessed_id_url;
         let resp = match guessed {
             Ok(resp) if guessed_right => resp,
@@ -84,24 +99,27 @@ impl Instance {
         let metadata = parse_provider_metadata(&endpoints.id_url, resp.as_core())?;
         Ok(Self {
             config,
+            site_warnings: endpoints.site_warnings(),
             id_url: endpoints.id_url,
             odata_root: endpoints.odata_root.to_string(),
-            from_auto_discovery: endpoints.from_auto_discovery,
-            discovery_note,
+            route: endpoints.route,
             metadata,
+            clock_offset,
         })
     }
 
     /// Keeps the public start-up data for the page the sign-in redirect comes back to.
-    pub fn carry(&self, app_base: &str, jwks: Option<&JwkSet>) {
+    pub fn carry(&self, app_base: &str, jwks: Option<&JwkSet>, clock_offset: ClockOffset) {
         let carried = Carried {
             app_base: app_base.to_owned(),
             config: self.config.raw.clone(),
             id_url: self.id_url.clone(),
             odata_root: self.odata_root.clone(),
-            from_auto_discovery: self.from_auto_discovery,
+            route: self.route.clone(),
+            site_warnings: self.site_warnings.clone(),
             metadata: self.metadata.clone(),
             jwks: jwks.cloned(),
+            clock_offset_secs: clock_offset.secs(),
         };
         if let Ok(json) = serde_json::to_string(&carried) {
             storage::set(CARRY_KEY, &json);
@@ -120,10 +138,38 @@ impl Instance {
             config,
             id_url: carried.id_url,
             odata_root: carried.odata_root,
-            from_auto_discovery: carried.from_auto_discovery,
-            discovery_note: None,
+            route: carried.route,
+            site_warnings: carried.site_warnings,
             metadata: carried.metadata,
+            clock_offset: ClockOffset::from_secs(carried.clock_offset_secs).unwrap_or_default(),
         };
         Some((instance, carried.jwks))
     }
+}
+
+/// The first auto-discovery answer that is usable (`/sys` before `/tools`), else the fallback
+/// paths with every path's reason. An Instance ID site that auto-discovery calls NotWorking
+/// stops start-up with its own description: the fallback would reach the same broken site.
+fn choose_endpoints(
+    config: &crate::auth::config::AppConfig,
+    answers: [(AutoDiscoveryPath, Result<http::Fetched, http::FetchError>); 2],
+) -> Result<InstanceEndpoints, StartError> {
+    let mut reasons = Vec::new();
+    for (path, answer) in answers {
+        let reason = match answer {
+            Err(e) => e.to_string(),
+            Ok(resp) => match parse_auto_discovery_at(&config.client, path, resp.as_core()) {
+                Ok(endpoints) => return Ok(endpoints),
+                Err(e @ instance_id::DiscoveryError::IdSiteNotWorking { .. }) => {
+                    return Err(e.into())
+                }
+                Err(e) => e.to_string(),
+            },
+        };
+        reasons.push(format!("{}: {reason}", path.path()));
+    }
+    Ok(fallback_endpoints_because(
+        &config.client,
+        reasons.join("; "),
+    ))
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod instance;
 mod popup_flow;
+mod refresh;
 pub mod service;
 pub mod session;
 

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use url::Url;
 
-use crate::auth::error::{PopupError, SignInError};
+use crate::auth::error::{PopupError, SignInError, SignOutError};
 use crate::auth::service::Auth;
 use crate::auth::Instance;
 use crate::browser::{clock, frame, location, popup, random::BrowserRandom};
@@ -25,6 +25,9 @@ const POLL_MS: i32 = 200;
 const SEVERED_WITHIN_MS: f64 = 4000.0;
 /// After the popup reads as closed, how long a message may still be on its way.
 const GRACE_MS: f64 = 1000.0;
+/// After a sign-out popup reads as closed, how long its confirmation may still arrive on the
+/// BroadcastChannel (a window cut off by COOP finishes on its own).
+const SIGN_OUT_LATE_MS: f64 = 60_000.0;
 
 thread_local! {
     /// Bumped by every popup sign-in, so an older one's late answer is ignored.
@@ -76,7 +79,7 @@ impl Auth {
                     // Say so at once, but take a late answer from a popup that COOP cut off
                     // and that still finished, unless a new sign-in has started since.
                     match e {
-                        PopupError::Closed => wait.late_answer(current).await,
+                        PopupError::Closed => wait.late_answer(current, timeout_ms).await,
                         _ => None,
                     }
                 }
@@ -88,23 +91,33 @@ impl Auth {
             let result = auth.redeem_response(&instance, &url, pending).await;
             auth.busy.set(false);
             match result {
-                Ok((session, _)) => auth.signed_in(session),
+                Ok(redeemed) => auth.signed_in(redeemed.session, redeemed.refresh_token),
                 Err(e) => auth.error.set(Some(e.into())),
             }
         });
     }
 
-    /// Ends the Instance ID session in a popup; the local session is already forgotten.
+    /// Ends the Instance ID session in a popup; the local session is already forgotten. No
+    /// timeout: the Instance ID may ask the person to confirm, and nothing closes a window
+    /// they are still reading.
     pub(crate) fn popup_sign_out(&self, end_session_url: &str, state: State) {
         let Some(window) = popup::open_centered(end_session_url, POPUP_SIZE.0, POPUP_SIZE.1) else {
-            self.error.set(Some(PopupError::Blocked.into()));
+            self.error.set(Some(SignOutError::PopupBlocked.into()));
             return;
         };
-        let wait = PopupWait::start(window, &self.app_base(), &state, 60_000.0);
+        let wait = PopupWait::start(window, &self.app_base(), &state, f64::INFINITY);
+        let auth = *self;
         spawn_local(async move {
-            // Whatever happens, this app is signed out; the popup only ends the SSO session
-            // and closes itself once back.
-            let _ = wait.outcome().await;
+            match wait.outcome().await {
+                Outcome::Returned(_) => auth.signed_out_confirmed(),
+                Outcome::Failed(_) => {
+                    auth.error.set(Some(SignOutError::NotConfirmed.into()));
+                    // A popup cut off by COOP may still confirm on the BroadcastChannel.
+                    if wait.late_answer(|| true, SIGN_OUT_LATE_MS).await.is_some() {
+                        auth.signed_out_confirmed();
+                    }
+                }
+            }
         });
     }
 }
@@ -181,9 +194,9 @@ impl PopupWait {
     }
 
     /// After a close: a popup cut off by COOP may still answer on the BroadcastChannel
-    /// until the timeout, while `still_wanted` holds.
-    async fn late_answer(&self, still_wanted: impl Fn() -> bool) -> Option<Url> {
-        while still_wanted() && js_sys::Date::now() - self.started < self.timeout_ms {
+    /// until `limit_ms` after opening, while `still_wanted` holds.
+    async fn late_answer(&self, still_wanted: impl Fn() -> bool, limit_ms: f64) -> Option<Url> {
+        while still_wanted() && js_sys::Date::now() - self.started < limit_ms {
             if let Some(url) = self.take_url() {
                 return Some(url);
             }

@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use instance_id::{
     authorization_url, end_session_url, jwks_request, parse_callback, parse_jwks,
-    parse_logout_return, parse_token_response, token_request, validate_callback,
-    validate_id_token_async, AuthorizeOptions, IdTokenExpectations, JwkSet, PendingRequest,
-    SessionTimes, State,
+    parse_logout_return, parse_token_response, sanitize_return_path, token_request,
+    validate_callback, validate_id_token_async, AuthorizeOptions, CallbackError, ClockOffset,
+    IdToken, IdTokenExpectations, JwkSet, PendingRequest, RefreshToken, SessionTimes, State,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::config::SignInMode;
-use crate::auth::error::{AppError, SessionError, SignInError, StartError};
+use crate::auth::error::{AppError, SignInError, SignOutError, StartError};
 use crate::auth::{Instance, Session};
 use crate::browser::{
     channel, clock, frame, http, location, popup, random::BrowserRandom, storage,
@@ -29,6 +29,14 @@ const SILENT_KEY: &str = "erpnet.silent";
 const LOGOUT_KEY: &str = "erpnet.logout";
 /// BroadcastChannel message: a tab signed out.
 const SIGNED_OUT: &str = "signed-out";
+/// Errors of a silent (`prompt=none`) restore that only mean "not signed in any more"
+/// (OIDC Core 3.1.2.6): the sign-in button comes back without a message.
+const QUIET_SILENT_ERRORS: [&str; 4] = [
+    "login_required",
+    "interaction_required",
+    "consent_required",
+    "account_selection_required",
+];
 
 /// Where start-up stands.
 #[derive(Debug, Clone)]
@@ -50,6 +58,16 @@ pub struct Auth {
     pub(crate) error: RwSignal<Option<AppError>>,
     pub(crate) jwks: RwSignal<Option<Arc<JwkSet>>>,
     pub(crate) app_base: StoredValue<String>,
+    /// The ID token of the session just signed out of, kept in memory as the `id_token_hint`
+    /// of a retried sign-out (the Instance ID sends the browser back only with a valid hint).
+    last_id_token: StoredValue<Option<IdToken>>,
+    /// The session's refresh token (with `offline_access`): memory only, replaced on every
+    /// use (the Instance ID's are one-time), never in a signal, storage or message.
+    pub(crate) refresh_token: StoredValue<Option<RefreshToken>>,
+    /// Where refreshing stands (in flight; refused and why).
+    pub(crate) refresh_state: StoredValue<crate::auth::refresh::RefreshState>,
+    /// Instance ID time minus device time, for the ID-token time rules.
+    pub(crate) clock_offset: RwSignal<ClockOffset>,
 }
 
 impl Auth {
@@ -62,6 +80,10 @@ impl Auth {
             error: RwSignal::new(None),
             jwks: RwSignal::new(None),
             app_base: StoredValue::new(location::app_base().unwrap_or_default()),
+            last_id_token: StoredValue::new(None),
+            refresh_token: StoredValue::new(None),
+            refresh_state: StoredValue::new(Default::default()),
+            clock_offset: RwSignal::new(ClockOffset::ZERO),
         };
         provide_context(auth);
         spawn_local(auth.start());
@@ -92,6 +114,11 @@ impl Auth {
     /// The last sign-in or session error, if any.
     pub fn error(&self) -> ReadSignal<Option<AppError>> {
         self.error.read_only()
+    }
+
+    /// Instance ID time minus device time, as estimated (zero when unknown).
+    pub fn clock_offset(&self) -> ReadSignal<ClockOffset> {
+        self.clock_offset.read_only()
     }
 
     /// The instance's signing keys, once fetched.
@@ -152,6 +179,7 @@ impl Auth {
             },
         };
         let instance = Arc::new(instance);
+        self.clock_offset.set(instance.clock_offset);
         self.phase.set(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out();
@@ -226,7 +254,11 @@ impl Auth {
             self.error.set(Some(SignInError::StorageUnavailable.into()));
             return;
         }
-        instance.carry(&self.app_base(), self.jwks.get_untracked().as_deref());
+        instance.carry(
+            &self.app_base(),
+            self.jwks.get_untracked().as_deref(),
+            self.clock_offset.get_untracked(),
+        );
         location::navigate(url.as_str());
     }
 
@@ -243,18 +275,24 @@ impl Auth {
         });
         let result = self.redeem(&instance).await;
         self.busy.set(false);
-        if let (Err(_), Some(silent)) = (&result, silent) {
-            // A failed silent restore (`login_required` or anything else) is not an error for
-            // the user: they simply are not signed in any more.
+        if let (Err(e), Some(silent)) = (&result, silent) {
+            // A silent restore that the Instance ID answers with "the person must sign in" is
+            // not an error for them: they simply are not signed in any more. Anything else is.
+            let quiet = matches!(e, SignInError::Callback(CallbackError::ProviderError { error, .. })
+                if QUIET_SILENT_ERRORS.contains(&error.as_str()));
             if let Some((state, path)) = silent.split_once('\n') {
-                if callback_state.as_deref() == Some(state) {
-                    return Ok(path.to_owned());
+                if quiet && callback_state.as_deref() == Some(state) {
+                    return Ok(sanitize_return_path(path));
                 }
             }
         }
         match result {
-            Ok((session, return_path)) => {
-                self.signed_in(session);
+            Ok(Redeemed {
+                session,
+                refresh_token,
+                return_path,
+            }) => {
+                self.signed_in(session, refresh_token);
                 Ok(return_path)
             }
             Err(e) => {
@@ -265,11 +303,19 @@ impl Auth {
         }
     }
 
-    /// Makes `session` the current one.
-    pub(crate) fn signed_in(&self, session: Session) {
+    /// Makes `session` the current one, keeps its refresh token in memory, and asks the
+    /// userinfo endpoint for the person's name when the ID token has none (off the
+    /// callback's critical path: the `sub` shows first, the name a moment later).
+    pub(crate) fn signed_in(&self, session: Session, refresh_token: Option<RefreshToken>) {
         storage::set(SIGNED_IN_FLAG, "1");
         self.error.set(None);
+        let wants_name = session.claims.name.is_none();
         self.session.set(Some(session));
+        self.refresh_token.set_value(refresh_token);
+        self.refresh_state.set_value(Default::default());
+        if wants_name {
+            spawn_local(self.fetch_user_name());
+        }
     }
 
     /// Forgets the session in this and every other tab, then ends the Instance ID session
@@ -279,17 +325,44 @@ impl Auth {
         self.session.set(None);
         storage::remove(SIGNED_IN_FLAG);
         channel::announce(SIGNED_OUT);
+        if let Some(session) = session {
+            self.last_id_token.set_value(Some(session.id_token));
+        }
+        // Revoked before the end-session navigation starts (a popup opens first: it must be
+        // opened inside the click), so the refresh token dies with the session.
+        let revoke = self.revoke_refresh_token();
+        if self.instance().is_some_and(|i| self.uses_popup(&i)) {
+            self.end_instance_session();
+            spawn_local(revoke);
+        } else {
+            let auth = *self;
+            spawn_local(async move {
+                revoke.await;
+                auth.end_instance_session();
+            });
+        }
+    }
+
+    /// Ends the Instance ID session again, after a sign-out it did not confirm.
+    pub fn retry_sign_out(&self) {
+        self.error.set(None);
+        self.end_instance_session();
+    }
+
+    fn end_instance_session(&self) {
         let Some(instance) = self.instance() else {
             return;
         };
         let state = State::generate(&mut BrowserRandom);
+        let hint = self.last_id_token.get_value();
         let url = end_session_url(
             &instance.config.client,
             &instance.metadata,
-            session.as_ref().map(|s| &s.id_token),
+            hint.as_ref(),
             &state,
         );
         let Some(url) = url else {
+            self.error.set(Some(SignOutError::NoEndpoint.into()));
             return;
         };
         if self.uses_popup(&instance) {
@@ -302,7 +375,14 @@ impl Auth {
         location::navigate(url.as_str());
     }
 
-    /// Back from the end-session endpoint: check the state and clean the address bar.
+    /// The Instance ID confirmed the sign-out: nothing is left to retry.
+    pub(crate) fn signed_out_confirmed(&self) {
+        self.last_id_token.set_value(None);
+        self.error.set(None);
+    }
+
+    /// Back from the end-session endpoint (or back some other way while a sign-out was under
+    /// way): check the state and clean the address bar.
     fn finish_sign_out(&self) {
         let Some(expected) =
             storage::take(LOGOUT_KEY).and_then(|json| serde_json::from_str::<State>(&json).ok())
@@ -312,25 +392,43 @@ impl Auth {
         let Some(url) = location::current_url() else {
             return;
         };
+        // A sign-in callback is never a sign-out return, whatever its state says.
+        let sign_in_callback = url.query_pairs().any(|(k, _)| k == "code" || k == "error");
+        if sign_in_callback {
+            return;
+        }
         if url.query_pairs().any(|(k, _)| k == "state") {
-            if let Err(e) = parse_logout_return(&url, &expected) {
-                self.error.set(Some(SignInError::Logout(e).into()));
+            match parse_logout_return(&url, &expected) {
+                Ok(()) => self.signed_out_confirmed(),
+                Err(e) => self.error.set(Some(SignOutError::Logout(e).into())),
             }
             location::replace_url(&self.app_base());
+        } else {
+            // The person came back without the Instance ID sending them: it may have kept its
+            // session (it returns only with a valid id_token_hint, after any confirmation).
+            self.error.set(Some(SignOutError::NotConfirmed.into()));
         }
     }
 
-    /// Ends the session when the access token expires, and says so.
+    /// Refreshes the access token before it expires (when there is a refresh token), else
+    /// ends the session when it expires, and says so.
     fn watch_expiry(&self) {
-        let (session, error) = (self.session, self.error);
+        let auth = *self;
         let check = move || {
-            let expired = session.with_untracked(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.times.is_expired(clock::now(), 0))
-            });
-            if expired {
-                session.set(None);
-                error.set(Some(SessionError::Expired.into()));
+            let now = clock::now();
+            let Some(times) = auth.session.with_untracked(|s| s.as_ref().map(|s| s.times)) else {
+                return;
+            };
+            if auth.should_refresh(&times, now) {
+                spawn_local(async move {
+                    auth.refresh_now().await;
+                });
+                return;
+            }
+            if times.is_expired(now, 0) && !auth.refresh_in_flight() {
+                auth.session.set(None);
+                auth.refresh_token.set_value(None);
+                auth.error.set(Some(auth.expiry_error().into()));
             }
         };
         // Lives as long as the app.
@@ -370,7 +468,7 @@ impl Auth {
         });
     }
 
-    async fn redeem(&self, instance: &Instance) -> Result<(Session, String), SignInError> {
+    async fn redeem(&self, instance: &Instance) -> Result<Redeemed, SignInError> {
         let url = location::current_url().ok_or(SignInError::UnknownState)?;
         // Drop code and state from the address bar (and so from history) before anything
         // else can fail.
@@ -399,7 +497,7 @@ impl Auth {
         instance: &Instance,
         url: &url::Url,
         pending: PendingRequest,
-    ) -> Result<(Session, String), SignInError> {
+    ) -> Result<Redeemed, SignInError> {
         let response = parse_callback(url)?;
         let now = clock::now();
         if pending.is_expired(now) {
@@ -425,6 +523,7 @@ impl Auth {
         };
         let (resp, jwks) = futures::future::join(http::send(&request), keys).await;
         let resp = resp.map_err(SignInError::TokenUnreachable)?;
+        self.note_server_date(&resp);
         let tokens = parse_token_response(resp.as_core())?;
         let jwks = jwks?;
         if self.jwks.with_untracked(Option::is_none) {
@@ -439,36 +538,86 @@ impl Auth {
             &instance.metadata.id_token_signing_alg_values_supported,
         );
         expectations.access_token = Some(&tokens.access_token);
-        let id_token = &tokens.id_token;
-        let claims =
-            match validate_id_token_async(id_token, &jwks, &expectations, &WebCryptoVerifier).await
-            {
-                Err(e) if e.should_refetch_jwks() => {
-                    // Key rotation: refetch once, then decide for good.
-                    let fresh = Arc::new(fetch_jwks(instance).await?);
-                    self.jwks.set(Some(fresh.clone()));
-                    validate_id_token_async(id_token, &fresh, &expectations, &WebCryptoVerifier)
-                        .await?
-                }
-                other => other?,
-            };
-        let scopes = tokens
-            .scope
-            .as_deref()
-            .map(|s| s.split_whitespace().map(str::to_owned).collect())
-            .unwrap_or_else(|| instance.config.client.scopes().to_vec());
+        expectations.clock_offset = self.clock_offset.get_untracked();
+        let (id_token, expectations) = (&tokens.id_token, &expectations);
+        let claims = self
+            .with_keys(instance, jwks, |keys| async move {
+                validate_id_token_async(id_token, &keys, expectations, &WebCryptoVerifier).await
+            })
+            .await?;
+        let scopes = granted_scopes(tokens.scope.as_deref(), instance);
+        let instance_id::TokenResponse {
+            access_token,
+            id_token,
+            expires_in,
+            refresh_token,
+            ..
+        } = tokens;
         let session = Session {
-            times: SessionTimes::new(now, tokens.expires_in),
-            access_token: tokens.access_token,
-            id_token: tokens.id_token,
+            times: SessionTimes::new(now, expires_in),
+            access_token,
+            id_token,
+            signin_claims: claims.clone(),
             claims,
+            user_name: None,
             scopes,
         };
-        Ok((session, return_path))
+        Ok(Redeemed {
+            session,
+            refresh_token,
+            return_path,
+        })
+    }
+
+    /// Runs an ID-token validation with `jwks`; on a key the set does not know (rotation),
+    /// fetches the JWKS once more and decides for good.
+    pub(crate) async fn with_keys<T, F, Fut>(
+        &self,
+        instance: &Instance,
+        jwks: Arc<JwkSet>,
+        validate: F,
+    ) -> Result<T, SignInError>
+    where
+        F: Fn(Arc<JwkSet>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, instance_id::IdTokenError>>,
+    {
+        match validate(jwks).await {
+            Err(e) if e.should_refetch_jwks() => {
+                let fresh = Arc::new(fetch_jwks(instance).await?);
+                self.jwks.set(Some(fresh.clone()));
+                Ok(validate(fresh).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Takes a better clock estimate from a response of the Instance ID, when it lets the app
+    /// read its `Date` (IdentityServer4 does not expose it to CORS; some proxies do).
+    pub(crate) fn note_server_date(&self, resp: &http::Fetched) {
+        if resp.date.is_some() {
+            self.clock_offset.set(resp.clock_offset(clock::now()));
+        }
     }
 }
 
-async fn fetch_jwks(instance: &Instance) -> Result<JwkSet, SignInError> {
+/// A redeemed authorization code: the session, its refresh token, where to go.
+pub(crate) struct Redeemed {
+    /// The new session.
+    pub(crate) session: Session,
+    /// The refresh token, with `offline_access`.
+    pub(crate) refresh_token: Option<RefreshToken>,
+    /// The app path the sign-in started from.
+    pub(crate) return_path: String,
+}
+
+/// The scopes the token response granted, else the ones requested.
+pub(crate) fn granted_scopes(scope: Option<&str>, instance: &Instance) -> Vec<String> {
+    scope
+        .map(|s| s.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_else(|| instance.config.client.scopes().to_vec())
+}
+
+pub(crate) async fn fetch_jwks(instance: &Instance) -> Result<JwkSet, SignInError> {
     let resp = http::send(&jwks_request(&instance.metadata))
         .await
         .map_err(SignInError::JwksUnreachable)?;

@@ -17,6 +17,11 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// The `WWW-Authenticate` header, if any (readable when the server exposes it).
     pub www_authenticate: Option<String>,
+    /// The `Date` header: always readable from the app's own host; from another origin only
+    /// when it lists `Date` in `Access-Control-Expose-Headers`.
+    pub date: Option<String>,
+    /// The `Age` header (seconds a cache held the response), readable like `Date`.
+    pub age: Option<String>,
     /// The whole body.
     pub body: Vec<u8>,
 }
@@ -29,6 +34,17 @@ impl Fetched {
             content_type: self.content_type.as_deref(),
             body: &self.body,
         }
+    }
+
+    /// Server time minus device time from this response's `Date` (and `Age`), received at
+    /// `device_now`; zero when there is no readable `Date` or the estimate is out of bounds.
+    pub fn clock_offset(&self, device_now: u64) -> instance_id::ClockOffset {
+        self.date
+            .as_deref()
+            .and_then(|d| {
+                instance_id::ClockOffset::from_server_date(d, self.age.as_deref(), device_now).ok()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -107,10 +123,13 @@ async fn fetch_with(
     let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
         .await
         .map_err(fail)?;
+    let header = |name: &str| response.headers().get(name).ok().flatten();
     Ok(Fetched {
         status: response.status(),
-        content_type: response.headers().get("content-type").ok().flatten(),
-        www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
+        content_type: header("content-type"),
+        www_authenticate: header("www-authenticate"),
+        date: header("date"),
+        age: header("age"),
         body: Uint8Array::new(&buffer).to_vec(),
     })
 }

@@ -20,6 +20,13 @@ pub fn ErrorPanel(
         }
         .into_any(),
         Remedy::SignIn => view! { <p>"You can sign in again below."</p> }.into_any(),
+        Remedy::RetrySignOut => view! {
+            <p>
+                <button type="button" class="secondary" data-testid="retry-sign-out"
+                    on:click=|_| Auth::expect().retry_sign_out()>"Sign out of ERP.net again"</button>
+            </p>
+        }
+        .into_any(),
         Remedy::FixDeployment => view! {
             <p>"Whoever deployed this app needs to fix its configuration; the "
                 <a href=Auth::expect().href("/diagnostics")>"diagnostics page"</a>" shows what the app found."
@@ -28,12 +35,14 @@ pub fn ErrorPanel(
         .into_any(),
     };
     let rule = error.rule();
+    let explanation = error.explanation();
     view! {
         <section class="error-panel" role="alert" aria-live="assertive"
             data-testid="auth-error" data-error-code=error.code() data-error-rule=rule>
             <h2>{error.title()}</h2>
             <p class="detail">{error.to_string()}</p>
             {rule.map(|r| view! { <p class="rule">"Failed check: " <code>{r}</code></p> })}
+            {explanation.map(|x| view! { <p class="explanation" data-testid="error-explanation">{x}</p> })}
             {remedy}
         </section>
     }

@@ -12,6 +12,7 @@ pub fn Diagnostics() -> impl IntoView {
     let auth = Auth::expect();
     let phase = auth.phase();
     let jwks = auth.jwks();
+    let offset = auth.clock_offset();
     view! {
         <section class="diagnostics">
             <h1>"Diagnostics"</h1>
@@ -31,14 +32,17 @@ pub fn Diagnostics() -> impl IntoView {
                         ("redirect-uri", "Redirect URI to register (ImpersonateLoginUrl)", c.redirect_uri().to_string()),
                         ("post-logout-uri", "Post-logout redirect URI", c.post_logout_redirect_uri().to_string()),
                         ("sign-in-mode", "Sign-in mode", format!("{:?}", i.config.sign_in_mode).to_lowercase()),
-                        ("discovery-source", "Endpoints from", if i.from_auto_discovery { "/sys/auto-discovery".to_owned() } else {
-                            format!("fallback paths ({})", i.discovery_note.clone().unwrap_or_default()) }),
+                        ("discovery-source", "Endpoints from", i.route.to_string()),
+                        ("domain-api-status", "Sites not working (auto-discovery)", if i.site_warnings.is_empty() {
+                            "none reported".to_owned() } else { i.site_warnings.join("; ") }),
                         ("id-url", "Instance ID", i.id_url.clone()),
                         ("odata-root", "Domain API (OData root)", i.odata_root.clone()),
                         ("issuer", "Issuer", m.issuer.clone()),
                         ("authorization-endpoint", "Authorization endpoint", m.authorization_endpoint.to_string()),
                         ("token-endpoint", "Token endpoint", m.token_endpoint.to_string()),
                         ("end-session-endpoint", "End-session endpoint", m.end_session_endpoint.as_ref().map_or("(none)".to_owned(), |u| u.to_string())),
+                        ("userinfo-endpoint", "Userinfo endpoint (the person's name)", m.userinfo_endpoint.as_ref().map_or("(none)".to_owned(), |u| u.to_string())),
+                        ("revocation-endpoint", "Revocation endpoint (refresh tokens at sign-out)", m.revocation_endpoint.as_ref().map_or("(none)".to_owned(), |u| u.to_string())),
                         ("jwks-uri", "JWKS", m.jwks_uri.to_string()),
                         ("algs", "ID token signing algorithms", list(&m.id_token_signing_alg_values_supported)),
                         ("pkce-methods", "PKCE methods", list(&m.code_challenge_methods_supported)),
@@ -53,6 +57,8 @@ pub fn Diagnostics() -> impl IntoView {
                                 {rows.into_iter().map(|(id, label, value)| view! {
                                     <tr data-testid=format!("diag-{id}")><th scope="row">{label}</th><td>{value}</td></tr>
                                 }).collect_view()}
+                                <tr data-testid="diag-clock-offset"><th scope="row">"Device clock"</th>
+                                    <td>{move || describe_offset(offset.get().secs())}</td></tr>
                                 <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
                                     <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
                             </tbody>
@@ -96,4 +102,19 @@ fn CorsCheck(
             </span>
         </p>
     }
+}
+
+/// The clock offset (server minus device) as a person reads it.
+fn describe_offset(secs: i64) -> String {
+    if secs == 0 {
+        return "in step with the server (or no readable server time)".to_owned();
+    }
+    let way = if secs < 0 { "ahead of" } else { "behind" };
+    let abs = secs.unsigned_abs();
+    let amount = if abs >= 60 {
+        format!("{} min", (abs + 30) / 60)
+    } else {
+        format!("{abs} s")
+    };
+    format!("{amount} {way} the server's time (corrected for the ID-token time checks)")
 }

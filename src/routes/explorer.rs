@@ -44,10 +44,15 @@ pub fn Explorer() -> impl IntoView {
             next.set(None);
         }
     });
+    // The access token alone: a name arriving from userinfo must not run the query again;
+    // a renewed token (refresh) does, which also retries a query a 401 stopped.
+    let access_token = Memo::new(move |_| {
+        session.with(|s| s.as_ref().map(|s| s.access_token.secret().to_owned()))
+    });
     let results = LocalResource::new(move || {
         let q = query.get();
         let next_url = next.get();
-        let token = session.with(|s| s.as_ref().map(|s| s.access_token.secret().to_owned()));
+        let token = access_token.get();
         let root = match auth.phase().get() {
             Phase::Ready(i) => Some(i.odata_root.clone()),
             _ => None,
@@ -66,7 +71,12 @@ pub fn Explorer() -> impl IntoView {
                     Err(e) => return Some(Err(ApiError::from(e))),
                 },
             };
-            Some(api::get_page(&url, &token).await)
+            match api::get_page(&url, &token).await {
+                // With a refresh token, a 401 first renews the access token; the new token
+                // runs this query again.
+                Err(ApiError::Unauthorized) if auth.refresh_now().await => None,
+                result => Some(result),
+            }
         }
     });
 

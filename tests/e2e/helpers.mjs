@@ -1,6 +1,6 @@
 // Shared steps and the storage scan every flow ends with.
 import { expect } from '@playwright/test';
-import { DEMO, INSTANCE } from './env.mjs';
+import { APP_FRAMED, DEMO, HOST, INSTANCE } from './env.mjs';
 
 const JWT = /eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/;
 
@@ -122,3 +122,29 @@ export async function runQuery(page, { set, select = '', filter = '', top = '' }
   await page.getByTestId('top').fill(top);
   await page.getByTestId('run-query').click();
 }
+
+/** Opens the host page embedding the app; returns the frame locator. */
+export async function openHost(page, { sandbox, path = '/' } = {}) {
+  const url = new URL(HOST);
+  url.searchParams.set('src', `${APP_FRAMED}${path}`);
+  if (sandbox !== undefined) url.searchParams.set('sandbox', sandbox);
+  await page.goto(url.toString());
+  return page.frameLocator('#app');
+}
+
+/** Serves a config.json with extra fields to every window of the test (frames included). */
+export async function withConfig(context, extra) {
+  await context.route('**/config.json', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      instance_url: INSTANCE, client_id: 'spa.example.com', scopes: 'openid profile email read update', ...extra,
+    }),
+  }));
+}
+
+/** Resolves when `popup` has closed, also when it closed before this was called (a fast popup
+ * can close itself before a test gets to listen; the 'close' event would then never come). */
+export function closedWithin(popup, timeout) {
+  return popup.isClosed() ? Promise.resolve() : popup.waitForEvent('close', { timeout });
+}
+

@@ -13,7 +13,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: `${root}/test-results/e2e.json` }]],
+  // run.mjs runs the suite once per stand-in mode, each with its own report.
+  reporter: [['list'], ['json', { outputFile: `${root}/test-results/${process.env.E2E_REPORT ?? 'e2e'}.json` }]],
   use: {
     baseURL: APP,
     headless: true,
@@ -29,7 +30,13 @@ export default defineConfig({
     {
       command: 'node dev/instance/server.mjs',
       cwd: root,
-      env: { PORT: String(INSTANCE_PORT), APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/,${APP_STATIC}/` },
+      // STANDIN_* switches (dev/instance/README.md) pass through: run.mjs sets STANDIN_ISS=1
+      // for the RFC 9207 round.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('STANDIN_'))),
+        PORT: String(INSTANCE_PORT),
+        APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/,${APP_STATIC}/`,
+      },
       url: `${INSTANCE}/id/.well-known/openid-configuration`,
       // The stand-in listens before its request handler is attached, so a readiness probe that
       // lands in between is never answered; its own "listening" line (printed once the handler

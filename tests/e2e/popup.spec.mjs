@@ -1,32 +1,13 @@
 // Embedded in an iframe on another site: popup sign-in and sign-out (issue 5).
 // The host page is on http://localhost:8414, the app in the frame on http://127.0.0.1:8411.
 import { test, expect } from '@playwright/test';
-import { control, logIn, resetInstance } from './helpers.mjs';
+import { closedWithin, control, logIn, openHost, resetInstance, withConfig } from './helpers.mjs';
 import { APP, APP_FRAMED, DEMO, HOST, INSTANCE } from './env.mjs';
 
 const FULL_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-forms';
 const JWT = /eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/;
 
 test.beforeEach(async ({ request }) => resetInstance(request));
-
-/** Opens the host page embedding the app; returns the frame locator. */
-async function openHost(page, { sandbox, path = '/' } = {}) {
-  const url = new URL(HOST);
-  url.searchParams.set('src', `${APP_FRAMED}${path}`);
-  if (sandbox !== undefined) url.searchParams.set('sandbox', sandbox);
-  await page.goto(url.toString());
-  return page.frameLocator('#app');
-}
-
-/** Serves a config.json with extra fields to every window of the test (frames included). */
-async function withConfig(context, extra) {
-  await context.route('**/config.json', (route) => route.fulfill({
-    contentType: 'application/json',
-    body: JSON.stringify({
-      instance_url: INSTANCE, client_id: 'spa.example.com', scopes: 'openid profile email read update', ...extra,
-    }),
-  }));
-}
 
 /** Records the popup's token response values, to look for them afterwards. */
 function watchTokens(context) {
@@ -62,12 +43,6 @@ async function expectNothingStoredIn(target, secrets) {
     expect(text).not.toMatch(JWT);
     for (const s of secrets) expect(text.includes(s)).toBe(false);
   }
-}
-
-/** Resolves when `popup` has closed, also when it closed before this was called (a fast popup
- * can close itself before a test gets to listen; the 'close' event would then never come). */
-function closedWithin(popup, timeout) {
-  return popup.isClosed() ? Promise.resolve() : popup.waitForEvent('close', { timeout });
 }
 
 /** Clicks sign-in in `frame`, logs in in the popup, and waits for the popup to close itself. */

@@ -1,0 +1,222 @@
+//! Refresh tokens (with `offline_access`): the access token is renewed before it expires and
+//! after a 401, each one-time refresh token replaced by the next, the refreshed ID token held
+//! to OIDC Core 12.2; sign-out revokes the last one. The person's name from userinfo.
+
+use std::future::Future;
+
+use instance_id::{
+    parse_refresh_response, parse_userinfo, refresh_token_request, revocation_request,
+    userinfo_request, validate_refreshed_id_token_async, RefreshExpectations, SessionTimes,
+};
+use leptos::prelude::*;
+
+use crate::auth::error::{SessionError, SignInError};
+use crate::auth::service::{fetch_jwks, granted_scopes, Auth};
+use crate::auth::Session;
+use crate::browser::{clock, http, webcrypto::WebCryptoVerifier};
+
+/// After a refresh that could not reach the Instance ID, how long before the next try.
+const RETRY_AFTER_SECS: u64 = 5;
+/// How long sign-out waits for the revocation before it leaves for the end-session endpoint.
+const REVOKE_WAIT_MS: i32 = 3000;
+
+/// Where refreshing stands.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RefreshState {
+    /// A refresh request is under way.
+    in_flight: bool,
+    /// The Instance ID refused the refresh token (or its answer failed validation): why.
+    refused: Option<String>,
+    /// No new try before this time (after a network failure).
+    not_before: u64,
+}
+
+/// How a refresh failed.
+enum Failure {
+    /// No answer (network, CORS): the refresh token may still be good.
+    Unreachable,
+    /// Refused or unusable: the refresh token is gone.
+    Refused(SignInError),
+}
+
+impl Auth {
+    /// Whether to renew now: a third of the access token's lifetime left (at least 3 s, at
+    /// most 60 s before expiry), a refresh token in hand, and no refusal or retry pause.
+    pub(crate) fn should_refresh(&self, times: &SessionTimes, now: u64) -> bool {
+        let Some(expires_at) = times.expires_at else {
+            return false;
+        };
+        let lifetime = expires_at.saturating_sub(times.issued_at);
+        let lead = (lifetime / 3).clamp(3, 60);
+        let due = now.saturating_add(lead) >= expires_at;
+        let ready = self
+            .refresh_state
+            .with_value(|s| !s.in_flight && s.refused.is_none() && now >= s.not_before);
+        due && ready && self.refresh_token.with_value(Option::is_some)
+    }
+
+    /// True while a refresh request is under way (expiry waits for its answer).
+    pub(crate) fn refresh_in_flight(&self) -> bool {
+        self.refresh_state.with_value(|s| s.in_flight)
+    }
+
+    /// The error to show when the session ends by expiry: says so when a refresh was refused.
+    pub(crate) fn expiry_error(&self) -> SessionError {
+        match self.refresh_state.with_value(|s| s.refused.clone()) {
+            Some(reason) => SessionError::RefreshRefused(reason),
+            None => SessionError::Expired,
+        }
+    }
+
+    /// Renews the access token now with the refresh token, if there is one; true when the
+    /// session has a fresh access token afterwards. A refresh already under way is waited for
+    /// rather than repeated (a one-time token can be used only once).
+    pub async fn refresh_now(&self) -> bool {
+        while self.refresh_in_flight() {
+            clock::sleep_ms(100).await;
+        }
+        let Some(instance) = self.instance() else {
+            return false;
+        };
+        let Some(token) = self.refresh_token.try_update_value(Option::take).flatten() else {
+            return false;
+        };
+        self.refresh_state.update_value(|s| s.in_flight = true);
+        let request = refresh_token_request(&instance.config.client, &instance.metadata, &token);
+        let result = self.redeem_refresh(&instance, &request).await;
+        let now = clock::now();
+        let renewed = match result {
+            Ok((session, next)) => {
+                // No new token: the Instance ID keeps the old one valid (RFC 6749 6).
+                self.refresh_token.set_value(Some(next.unwrap_or(token)));
+                self.session.set(Some(session));
+                true
+            }
+            Err(Failure::Unreachable) => {
+                self.refresh_token.set_value(Some(token));
+                self.refresh_state
+                    .update_value(|s| s.not_before = now + RETRY_AFTER_SECS);
+                false
+            }
+            Err(Failure::Refused(e)) => {
+                self.refresh_state
+                    .update_value(|s| s.refused = Some(e.to_string()));
+                false
+            }
+        };
+        self.refresh_state.update_value(|s| s.in_flight = false);
+        renewed
+    }
+
+    async fn redeem_refresh(
+        &self,
+        instance: &crate::auth::Instance,
+        request: &instance_id::HttpRequest,
+    ) -> Result<(Session, Option<instance_id::RefreshToken>), Failure> {
+        let refused = |e: SignInError| Failure::Refused(e);
+        let now = clock::now();
+        let resp = http::send(request)
+            .await
+            .map_err(|_| Failure::Unreachable)?;
+        self.note_server_date(&resp);
+        let answer = parse_refresh_response(resp.as_core()).map_err(|e| refused(e.into()))?;
+        let Some(mut session) = self.session.get_untracked() else {
+            return Err(refused(SignInError::NotReady));
+        };
+        if let Some(id_token) = &answer.id_token {
+            let jwks = match self.jwks.get_untracked() {
+                Some(jwks) => jwks,
+                None => std::sync::Arc::new(fetch_jwks(instance).await.map_err(refused)?),
+            };
+            let mut expectations = RefreshExpectations::new(
+                &session.signin_claims,
+                instance.config.client.client_id(),
+                clock::now(),
+                &instance.metadata.id_token_signing_alg_values_supported,
+            );
+            expectations.access_token = Some(&answer.access_token);
+            expectations.clock_offset = self.clock_offset.get_untracked();
+            let expectations = &expectations;
+            let claims = self
+                .with_keys(instance, jwks, |keys| async move {
+                    validate_refreshed_id_token_async(
+                        id_token,
+                        &keys,
+                        expectations,
+                        &WebCryptoVerifier,
+                    )
+                    .await
+                })
+                .await
+                .map_err(refused)?;
+            session.claims = claims;
+        }
+        let scopes = answer
+            .scope
+            .as_deref()
+            .map(|s| granted_scopes(Some(s), instance))
+            .unwrap_or_else(|| session.scopes.clone());
+        let instance_id::RefreshResponse {
+            access_token,
+            expires_in,
+            id_token,
+            refresh_token,
+            ..
+        } = answer;
+        session.access_token = access_token;
+        if let Some(id_token) = id_token {
+            session.id_token = id_token;
+        }
+        session.scopes = scopes;
+        session.times = SessionTimes::new(now, expires_in);
+        Ok((session, refresh_token))
+    }
+
+    /// Revokes the refresh token at the revocation endpoint (RFC 7009), if there are both;
+    /// the token leaves memory at once. Waits at most a few seconds for the answer.
+    pub(crate) fn revoke_refresh_token(&self) -> impl Future<Output = ()> {
+        let token = self.refresh_token.try_update_value(Option::take).flatten();
+        self.refresh_state.set_value(RefreshState::default());
+        let request = token.zip(self.instance()).and_then(|(token, instance)| {
+            revocation_request(&instance.config.client, &instance.metadata, &token)
+        });
+        async move {
+            if let Some(request) = request {
+                let send = Box::pin(http::send(&request));
+                let give_up = Box::pin(clock::sleep_ms(REVOKE_WAIT_MS));
+                let _ = futures::future::select(send, give_up).await;
+            }
+        }
+    }
+
+    /// Asks the userinfo endpoint for the person's name and shows it, if the answer is about
+    /// the signed-in `sub` (anything else is ignored: the ID token's `sub` stays on screen).
+    pub(crate) async fn fetch_user_name(self) {
+        let Some(instance) = self.instance() else {
+            return;
+        };
+        let Some((token, sub)) = self.session.with_untracked(|s| {
+            s.as_ref()
+                .map(|s| (s.access_token.clone(), s.claims.sub.clone()))
+        }) else {
+            return;
+        };
+        let Some(request) = userinfo_request(&instance.metadata, &token) else {
+            return;
+        };
+        let Ok(resp) = http::send(&request).await else {
+            return;
+        };
+        let Ok(info) = parse_userinfo(resp.as_core(), &sub) else {
+            return;
+        };
+        let Some(name) = info.display_name().map(str::to_owned) else {
+            return;
+        };
+        self.session.update(|s| {
+            if let Some(s) = s.as_mut().filter(|s| s.claims.sub == sub) {
+                s.user_name = Some(name);
+            }
+        });
+    }
+}
