@@ -84,7 +84,7 @@ test('refresh tokens keep the session alive across several access-token lifetime
   expect(used.every((e) => e.status === 200), 'every refresh was granted (each token used once)').toBe(true);
   await expect(page.getByTestId('auth-error')).toHaveCount(0);
   // The latest access token works at the Domain API.
-  await page.getByRole('link', { name: 'Explorer' }).click();
+  await page.getByRole('link', { name: 'Domain API' }).click();
   await page.getByTestId('entity-set').fill('Crm_Customers');
   await page.getByTestId('run-query').click();
   await expect(page.getByTestId('results')).toBeVisible();
@@ -225,7 +225,8 @@ test.describe('auto-discovery', () => {
 
   test('default (no CORS on auto-discovery): the documented fallback, and the Diagnostics page says why', async ({ page }) => {
     await page.goto('/diagnostics');
-    await expect(page.getByTestId('diag-discovery-source')).toContainText('fallback');
+    await expect(page.getByTestId('diag-discovery-source')).toContainText('the default addresses');
+    await expect(page.getByTestId('diag-discovery-source')).toContainText('/tools/auto-discovery');
     expect(await diag(page, 'id-url')).toBe(`${INSTANCE}/id`);
     expect(await diag(page, 'odata-root')).toBe(`${INSTANCE}/api/domain/odata/`);
   });
@@ -301,4 +302,18 @@ test('a device clock two days off: the error says the clock looks wrong', async 
   await expect(error).toHaveAttribute('data-error-code', 'id_token_invalid');
   await expect(error).toContainText('clock');
   await expect(error).toContainText('2880 minutes');
+});
+
+test('a popup the Instance ID never sends back (its own error page): the timeout says why and points to Diagnostics', async ({ page, context }) => {
+  // An unregistered client id: IdentityServer4 shows its error page and never redirects.
+  await withConfig(context, { sign_in_mode: 'popup', popup_timeout_seconds: 5, client_id: 'unregistered.example.com' });
+  await page.goto(APP);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await expect(popup.locator('[data-error]')).toBeVisible();
+  const error = page.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'popup_timeout', { timeout: 10_000 });
+  await expect(error).toContainText('Instance ID shows its own error page');
+  await expect(error).toContainText('Diagnostics');
 });

@@ -38,9 +38,11 @@ test('a reload after the Instance ID session ended falls back quietly to sign-in
   const seen = watchSecrets(page);
   await signIn(page);
 
-  // Sign out at the stand-in in another tab (the app is not told).
+  // Sign out at the stand-in in another tab (the app is not told). Without an id_token_hint
+  // the Instance ID asks first.
   const other = await page.context().newPage();
   await other.goto(`${INSTANCE}/id/connect/endsession`);
+  await other.getByRole('button', { name: 'Yes' }).click();
   await expect(other.getByRole('heading', { name: 'Signed out' })).toBeVisible();
   await other.close();
 
