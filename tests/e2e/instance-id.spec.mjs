@@ -317,3 +317,27 @@ test('a popup the Instance ID never sends back (its own error page): the timeout
   await expect(error).toContainText('Instance ID shows its own error page');
   await expect(error).toContainText('Diagnostics');
 });
+
+test('with a refresh token, a 401 from the Domain API renews the access token and the query runs again, no sign-in prompt', async ({ page, context, request }) => {
+  await withConfig(context, WITH_REFRESH);
+  const seen = watchSecrets(page);
+  // The Domain API stops accepting the first access token (as if revoked): requests carrying it
+  // are forwarded with a bad token and get the stand-in's real 401.
+  let revoked;
+  await page.route(`${INSTANCE}/api/domain/odata/**`, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const headers = await route.request().allHeaders();
+    revoked ??= headers.authorization;
+    if (headers.authorization !== revoked) return route.continue();
+    const response = await route.fetch({ headers: { ...headers, authorization: 'Bearer not-a-valid-token' } });
+    return route.fulfill({ response });
+  });
+  await signIn(page, '/explorer?set=Crm_Customers&top=2');
+  await expect(page.getByTestId('row-count')).toHaveText('2 rows');
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  const log = await instanceLog(request);
+  expect(refreshes(log).map((e) => e.status)).toEqual([200]);
+  expect(log.filter((e) => e.path === '/id/connect/authorize')).toHaveLength(1);
+  await expectNoSecretsStored(page, seen);
+});
