@@ -137,6 +137,7 @@ mod jwks;
 mod jws;
 mod logout;
 mod pkce;
+pub mod service_root;
 mod session;
 mod token;
 
