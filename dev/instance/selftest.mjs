@@ -225,55 +225,74 @@ async function run(base) {
   const at = await jwtVerify(tok.access_token, keySet, { issuer, audience: 'DomainAPI', typ: 'at+jwt' }).catch((e) => e);
   check('access token is a JWT for DomainAPI', at.payload?.sub === 'demo' && at.payload.scope.split(' ').includes('read'), String(at));
 
-  // --- Domain API
-  const api = (path, token = tok.access_token, headers = {}) => fetch(`${base}/api/domain/odata/${path}`, {
+  // --- Domain API (answers like ERP.net's: see dev/instance/README.md)
+  const ROOT = `${base}/api/domain/odata/`;
+  const api = (path, token = tok.access_token, headers = {}) => fetch(`${ROOT}${path}`, {
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), Origin: APP_ORIGIN, ...headers },
   });
-  const p1Res = await api('Crm_Customers');
-  const p1 = await p1Res.json();
-  check('Crm_Customers page 1', p1Res.status === 200 && p1.value.length === 10 && p1['@odata.context'].startsWith(`${base}/api/domain/odata/$metadata#Crm_Customers`)
-    && typeof p1['@odata.nextLink'] === 'string' && p1['@odata.nextLink'].startsWith(`${base}/api/domain/odata/Crm_Customers?`), p1);
-  check('Domain API CORS', p1Res.headers.get('access-control-allow-origin') === APP_ORIGIN
-    && /WWW-Authenticate/i.test(p1Res.headers.get('access-control-expose-headers')));
-  const row = p1.value[0];
-  check('customer row shape', /^[0-9a-f-]{36}$/.test(row.Id) && row.Number && row.Name && row.Email && row.City
-    && typeof row.Active === 'boolean' && typeof row.CreditLimit === 'number', row);
-  let all = [...p1.value];
+  const json = async (path) => (await api(path)).json();
+  const all = await api('Crm_Customers');
+  const allBody = await all.json();
+  check('without $top: every row, no nextLink', all.status === 200 && allBody.value.length === 25 && !allBody['@odata.nextLink']
+    && allBody['@odata.context'] === `${ROOT}$metadata#Crm_Customers`, allBody['@odata.nextLink']);
+  check('Domain API CORS exposes WWW-Authenticate and Retry-After', all.headers.get('access-control-allow-origin') === APP_ORIGIN
+    && /WWW-Authenticate/i.test(all.headers.get('access-control-expose-headers'))
+    && /Retry-After/i.test(all.headers.get('access-control-expose-headers')));
+  const row = allBody.value[0];
+  check('default columns: no Id; amounts as {Value, Currency}', Object.keys(row).join() === 'Number,Name,Email,City,Active,CreditLimit'
+    && row.CreditLimit.Currency === 'BGN' && typeof row.CreditLimit.Value === 'number', row);
+  const p1 = await json('Crm_Customers?$top=10&$select=Id,Name');
+  check('$top pages with a relative nextLink ($skiptoken)', p1.value.length === 10
+    && /^Crm_Customers\?\$top=10&\$select=Id,Name&\$skiptoken=[0-9a-f-]{36}$/.test(p1['@odata.nextLink']), p1['@odata.nextLink']);
+  let rows = [...p1.value];
   let next = p1['@odata.nextLink'];
+  let pages = 1;
   while (next) {
-    const page = await (await fetch(next, { headers: { Authorization: `Bearer ${tok.access_token}` } })).json();
-    all = all.concat(page.value);
+    const page = await (await fetch(new URL(next, ROOT), { headers: { Authorization: `Bearer ${tok.access_token}` } })).json();
+    rows = rows.concat(page.value);
     next = page['@odata.nextLink'];
+    pages += 1;
   }
-  check('paging walks all customers', all.length === 25 && new Set(all.map((r) => r.Id)).size === 25, all.length);
-
-  const one = await (await api(`Crm_Customers(${row.Id})?$select=Name`)).json();
-  check('key lookup', one.Name === row.Name && Object.keys(one).join() === '@odata.context,Name', one);
-  const counted = await (await api(`Crm_Customers?$count=true&$filter=${encodeURIComponent('Active eq false')}`)).json();
-  check('$count with $filter', counted['@odata.count'] === counted.value.length && counted.value.every((r) => !r.Active), counted);
-  const top = await (await api('General_Products_Products?$top=3&$skip=2&$select=PartNumber,Price')).json();
-  check('$top/$skip/$select', top.value.length === 3 && top.value[0].PartNumber === 'P-1003'
-    && Object.keys(top.value[0]).join() === 'PartNumber,Price' && !top['@odata.nextLink'], top);
-  const top15 = await (await api('General_Products_Products?$top=15')).json();
-  const next15 = top15['@odata.nextLink'] && new URL(top15['@odata.nextLink']);
-  check('$top above page size pages with nextLink', top15.value.length === 10 && next15?.searchParams.get('$top') === '5'
-    && next15?.searchParams.get('$skip') === '10', top15['@odata.nextLink']);
-  const prods = await (await api('General_Products_Products?$top=100&$skip=10')).json();
-  check('products count', prods.value.length === 10 && prods['@odata.nextLink'], prods.value.length);
-  const filt = await (await api(`Crm_Customers?$filter=${encodeURIComponent("City eq 'Varna' and Active eq true")}`)).json();
+  check('nextLink walks all customers once', rows.length === 25 && pages === 3 && new Set(rows.map((r) => r.Id)).size === 25
+    && rows[0].Name === 'Acme Trading', rows.length);
+  const ob = await json(`Crm_Customers?$top=5&$orderby=${encodeURIComponent('Name desc')}&$select=Name&$count=true`);
+  check('$orderby pages with $skip; $count', ob.value[0].Name === 'Yellowstone Outfitters' && ob['@odata.count'] === 25
+    && ob['@odata.nextLink'] === 'Crm_Customers?$top=5&$orderby=Name%20desc&$select=Name&$count=true&$skip=5', ob);
+  const ob2 = await json(ob['@odata.nextLink']);
+  check('$skip page', ob2.value[0].Name === 'Tidewater Marine' && ob2.value.length === 5, ob2.value[0]);
+  const withId = await json(`Crm_Customers(${p1.value[0].Id})?$select=Name`);
+  check('key lookup', withId.Name === 'Acme Trading' && Object.keys(withId).join() === '@odata.context,Name', withId);
+  const cust = await json('Crm_Sales_Customers?$top=1');
+  check('references as @odata.id', /^General_Contacts_Companies\([0-9a-f-]{36}\)$/.test(cust.value[0].Party['@odata.id']) && !('Id' in cust.value[0])
+    && !('CustomProperty_Segment' in cust.value[0]), cust.value[0]);
+  const more = await json('Crm_Sales_Customers?$top=1&$select=default,Id,CustomProperty_Segment');
+  check('$select=default,X adds to the default set', Object.keys(more.value[0]).join() === 'Number,Party,Active,CreditLimit,CreationTime,Notes,Id,CustomProperty_Segment', more.value[0]);
+  const comp = await json('General_Contacts_Companies?$top=1');
+  check('multi-language names', comp.value[0].Name.EN === 'Acme Trading' && comp.value[0].Name.BG, comp.value[0]);
+  const prod = await json('General_Products_Products?$top=1&$filter=' + encodeURIComponent("Name eq 'Claw Hammer'"));
+  check('quantities as {Value, Unit}; $filter on a multi-language name', prod.value.length === 1 && prod.value[0].StandardLotSizeBase.Unit === 'pcs'
+    && prod.value[0].Price.Currency === 'EUR', prod.value);
+  const so = await json('Crm_Sales_SalesOrders?$top=2');
+  check('child lists left out by default', so.value.length === 2 && !('Lines' in so.value[0]) && so.value[0].Customer['@odata.id'], so.value[0]);
+  const soX = await json('Crm_Sales_SalesOrders?$top=1&$expand=Lines,Customer');
+  check('$expand of a child list and a reference', Array.isArray(soX.value[0].Lines) && soX.value[0].Lines[0].Quantity.Unit
+    && soX.value[0].Customer.Number === 'C0001', soX.value[0]);
+  const persons = await json('General_Contacts_Persons?$top=1000&$count=true');
+  check('1000-row pages', persons.value.length === 1000 && persons['@odata.count'] === 1200 && persons['@odata.nextLink'], persons.value.length);
+  const filt = await json(`Crm_Customers?$filter=${encodeURIComponent("City eq 'Varna' and Active eq true")}`);
   check('$filter eq string and bool', filt.value.length > 0 && filt.value.every((r) => r.City === 'Varna' && r.Active), filt);
-  const fnum = await (await api(`General_Products_Products?$filter=${encodeURIComponent(`Price eq ${top.value[0].Price}`)}`)).json();
-  check('$filter eq number', fnum.value.some((r) => r.PartNumber === 'P-1003'), fnum);
-  const mismatch = await api(`Crm_Customers?$filter=${encodeURIComponent('Name eq 3')}`);
-  check('$filter type mismatch -> 400', mismatch.status === 400);
+  const byId = await json(`Crm_Customers?$filter=${encodeURIComponent(`Id eq ${p1.value[1].Id}`)}&$select=Name`);
+  check('$filter Id eq guid', byId.value.length === 1 && byId.value[0].Name === 'Blue River Foods', byId);
   const badSelect = await api('Crm_Customers?$select=Nope');
-  check('unknown $select -> 400', badSelect.status === 400 && (await badSelect.json()).error?.message);
-  const bad = await api(`Crm_Customers?$filter=${encodeURIComponent('City gt 3')}`);
-  const badBody = await bad.json();
-  check('bad $filter -> 400 OData error', bad.status === 400 && badBody.error?.code && badBody.error?.message, badBody);
+  const badSelectBody = await badSelect.json();
+  check('unknown $select -> 500 with ERP.net\'s top-level error', badSelect.status === 500 && typeof badSelectBody.code === 'number'
+    && /Nope/.test(badSelectBody.message) && badSelectBody.info && badSelectBody.messageFormat && Array.isArray(badSelectBody.parameters), badSelectBody);
+  const badOrder = await api('Crm_Customers?$orderby=Nope');
+  const badOrderBody = await badOrder.json();
+  check('unknown $orderby -> 400 wrapped error, numeric code', badOrder.status === 400 && typeof badOrderBody.error?.code === 'number', badOrderBody);
   const unk = await api('Nope_Things');
   const unkBody = await unk.json();
-  check('unknown entity set -> 404 OData error', unk.status === 404 && unkBody.error?.message, unkBody);
+  check('unknown entity set -> 404 wrapped error', unk.status === 404 && unkBody.error?.message, unkBody);
   const none = await api('Crm_Customers', null);
   check('no token -> 401 invalid_token', none.status === 401 && /^Bearer error="invalid_token"/.test(none.headers.get('www-authenticate'))
     && (await none.json()).error?.code);
@@ -282,12 +301,30 @@ async function run(base) {
   check('bad signature -> 401', bogus.status === 401 && /invalid_token/.test(bogus.headers.get('www-authenticate')));
   const idAsAt = await api('Crm_Customers', tok.id_token);
   check('id_token is not an access token -> 401', idAsAt.status === 401);
-  const pre = await fetch(`${base}/api/domain/odata/Crm_Customers`, {
+  const pre = await fetch(`${ROOT}Crm_Customers`, {
     method: 'OPTIONS',
     headers: { Origin: APP_ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
   });
   check('Domain API preflight', pre.status === 204 && pre.headers.get('access-control-allow-origin') === APP_ORIGIN
     && /authorization/i.test(pre.headers.get('access-control-allow-headers')));
+  const model = await fetch(`${base}/api/domain/currentmodel`, { headers: { Authorization: `Bearer ${tok.access_token}` } });
+  const modelBody = await model.json();
+  check('currentmodel lists the sets (authenticated)', model.status === 200 && modelBody.some((m) => m.Name === 'Crm_Sales_Customers' && m.RepositoryName === 'Crm.Sales.Customers'), modelBody);
+  check('currentmodel without a token -> 401', (await fetch(`${base}/api/domain/currentmodel`)).status === 401);
+  // Rate limits: one request at a time per token, a queue of 5, then 429.
+  await ctl('/odata', { delayMs: 300 });
+  const burst = await Promise.all(Array.from({ length: 8 }, () => api('Crm_Customers?$top=1')));
+  const statuses = burst.map((r) => r.status).sort();
+  const stats = await ctl('/odata');
+  check('8 at once: 1 served + 5 queued, 2 answered 429', JSON.stringify(statuses) === JSON.stringify([200, 200, 200, 200, 200, 200, 429, 429])
+    && stats.stats.maxConcurrent === 1, { statuses, stats });
+  await ctl('/odata', { delayMs: 0, throttleNext: 1, retryAfter: 2 });
+  const throttled = await api('Crm_Customers?$top=1');
+  check('throttle switch -> 429 with Retry-After', throttled.status === 429 && throttled.headers.get('retry-after') === '2'
+    && (await throttled.json()).error?.code === 429);
+  await ctl('/odata', { hostileNextLink: 'https://evil.example/steal' });
+  check('hostileNextLink switch', (await json('Crm_Customers?$top=1'))['@odata.nextLink'] === 'https://evil.example/steal');
+  await ctl('/odata', { hostileNextLink: null });
 
   // --- SSO: prompt=none with the session, and a token without `read`
   const a2 = authorizeUrl({ prompt: 'none', scope: 'openid update' });

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { createProvider } from './provider.mjs';
-import { handleDomainApi } from './odata.mjs';
+import { handleDomainApi, resetDomainApi, domainApiControl } from './odata.mjs';
 import { users } from './data.mjs';
 import { esc, loginPage, errorPage, securityHeaders } from './pages.mjs';
 
@@ -79,7 +79,7 @@ function applyCors(req, res, appOrigins, { methods = 'GET, OPTIONS' } = {}) {
 }
 
 /** Logged paths: the provider's authorize/token/endsession routes and the Domain API. */
-const LOGGED = /^\/id\/connect\/(authorize|token|endsession)(\/|$)|^\/api\/domain\/odata(\/|$)/;
+const LOGGED = /^\/id\/connect\/(authorize|token|endsession)(\/|$)|^\/api\/domain\//;
 
 /** Records method, path, query parameter NAMES (values never, except prompt) and status. */
 function logRequest(req, url, res) {
@@ -164,7 +164,12 @@ async function handleInteraction(req, res, url) {
 function handleControl(req, res, url, body) {
   if (url.pathname === '/__control' && req.method === 'GET') return sendJson(res, 200, settings);
   if (url.pathname === '/__control/log' && req.method === 'GET') return sendJson(res, 200, requestLog);
+  if (url.pathname === '/__control/odata') {
+    const { status, body: out } = domainApiControl(req.method, body);
+    return sendJson(res, status, out);
+  }
   if (url.pathname === '/__control/reset' && req.method === 'POST') {
+    resetDomainApi();
     Object.assign(settings, DEFAULT_SETTINGS);
     requestLog.length = 0;
     return sendJson(res, 200, settings);
@@ -229,7 +234,7 @@ handle = async (req, res) => {
       return sendJson(res, 200, autoDiscovery());
     }
 
-    if (path === '/api/domain/odata' || path.startsWith('/api/domain/odata/')) {
+    if (path === '/api/domain/odata' || path.startsWith('/api/domain/')) {
       applyCors(req, res, appOrigins);
       if (req.method === 'OPTIONS') return res.writeHead(204).end();
       if (path === '/api/domain/odata') url.pathname = '/api/domain/odata/';
