@@ -17,6 +17,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// The `WWW-Authenticate` header, if any (readable when the server exposes it).
     pub www_authenticate: Option<String>,
+    /// The `Retry-After` header, if any (readable when the server exposes it).
+    pub retry_after: Option<String>,
     /// The whole body.
     pub body: Vec<u8>,
 }
@@ -40,6 +42,8 @@ pub struct FetchError {
     pub url: String,
     /// The browser's own words.
     pub detail: String,
+    /// True when the request was cancelled through its `AbortSignal`.
+    pub aborted: bool,
 }
 
 /// Sends a request described by the core. Never sends cookies: the app authenticates with
@@ -64,7 +68,25 @@ pub async fn fetch(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Fetched, FetchError> {
-    fetch_with(method, url, headers, body, RequestCredentials::Omit).await
+    fetch_with(method, url, headers, body, RequestCredentials::Omit, None).await
+}
+
+/// A GET that `signal` can cancel (the Domain API explorer cancels a query in flight when a
+/// new one starts or the page is left); never sends cookies.
+pub async fn get_abortable(
+    url: &str,
+    headers: &[(&str, &str)],
+    signal: &web_sys::AbortSignal,
+) -> Result<Fetched, FetchError> {
+    fetch_with(
+        "GET",
+        url,
+        headers,
+        None,
+        RequestCredentials::Omit,
+        Some(signal),
+    )
+    .await
 }
 
 /// GET of one of the app's own files (config.json) exactly as index.html preloads it
@@ -72,7 +94,7 @@ pub async fn fetch(
 /// extra headers), so the browser hands over the preloaded response instead of fetching
 /// again. Same-origin credentials only ever reach the app's own static host.
 pub async fn get_preloaded(url: &str) -> Result<Fetched, FetchError> {
-    fetch_with("GET", url, &[], None, RequestCredentials::SameOrigin).await
+    fetch_with("GET", url, &[], None, RequestCredentials::SameOrigin, None).await
 }
 
 async fn fetch_with(
@@ -81,10 +103,12 @@ async fn fetch_with(
     headers: &[(&str, &str)],
     body: Option<&str>,
     credentials: RequestCredentials,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<Fetched, FetchError> {
     let fail = |detail: JsValue| FetchError {
         url: url.to_owned(),
         detail: js_message(&detail),
+        aborted: signal.is_some_and(web_sys::AbortSignal::aborted),
     };
     let window = web_sys::window().ok_or_else(|| fail(JsValue::from_str("no window")))?;
     let init = RequestInit::new();
@@ -96,6 +120,9 @@ async fn fetch_with(
         h.append(k, v).map_err(fail)?;
     }
     init.set_headers(&h);
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
@@ -111,6 +138,7 @@ async fn fetch_with(
         status: response.status(),
         content_type: response.headers().get("content-type").ok().flatten(),
         www_authenticate: response.headers().get("www-authenticate").ok().flatten(),
+        retry_after: response.headers().get("retry-after").ok().flatten(),
         body: Uint8Array::new(&buffer).to_vec(),
     })
 }
