@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use instance_id::service_root::ServiceRoot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::client::{self, AfterUnauthorized};
@@ -67,10 +67,23 @@ pub fn Explorer() -> impl IntoView {
     // True while the latest query runs (the table of the last one stays meanwhile).
     let loading = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
-    let in_flight = StoredValue::new_local(None::<Abort>);
+    // The request in flight and the query (and token) it is for.
+    type Key = (ExplorerQuery, Option<String>);
+    let in_flight = StoredValue::new_local(None::<(Key, Abort)>);
     on_cleanup(move || {
-        if let Some(Some(a)) = in_flight.try_get_value() {
+        if let Some(Some((_, a))) = in_flight.try_get_value() {
             a.abort();
+        }
+    });
+
+    // A new query (or token) cancels the one in flight at once: the resource below reads its
+    // sources again only once its current future has finished, so cancelling is done here.
+    Effect::new(move |_| {
+        let now = (query.get(), token.get());
+        if let Some(Some((key, a))) = in_flight.try_get_value() {
+            if key != now {
+                a.abort();
+            }
         }
     });
 
@@ -78,13 +91,8 @@ pub fn Explorer() -> impl IntoView {
         let q = query.get();
         let root = root.get();
         let token = token.get();
-        // A new query cancels the one in flight.
         let abort = Abort::new();
-        if let Some(Some(previous)) =
-            in_flight.try_update_value(|v| std::mem::replace(v, abort.clone()))
-        {
-            previous.abort();
-        }
+        in_flight.set_value(abort.clone().map(|a| ((q.clone(), token.clone()), a)));
         waiting.set(None);
         let this = generation.get_value() + 1;
         generation.set_value(this);
@@ -340,9 +348,9 @@ fn ResultTable(
     });
     let nav = view! {
         <nav class="pager" aria-label="Pages">
-            {prev_href.map(|(h, text)| view! { <A href=h attr:data-testid="previous-page" attr:class="button secondary">{text}</A> })}
+            {prev_href.map(|(h, text)| view! { <a href=h data-testid="previous-page" class="button secondary" rel="prev">{text}</a> })}
             <span class="status" data-testid="page-number">{format!("Page {}", query.n)}</span>
-            {next_href.map(|h| view! { <A href=h attr:data-testid="next-page" attr:class="button secondary">"Next page"</A> })}
+            {next_href.map(|h| view! { <a href=h data-testid="next-page" class="button secondary" rel="next">"Next page"</a> })}
         </nav>
     };
     view! {

@@ -19,12 +19,11 @@ async function odata(request, settings) {
 let bearerScan;
 /** Every request the page sends with an Authorization header, and every request at all. */
 function watchRequests(page) {
-  const scan = { withAuth: [], all: [], failed: [] };
+  const scan = { withAuth: [], all: [] };
   page.context().on('request', (r) => {
     scan.all.push(r.url());
     scan.withAuth.push(r.allHeaders().then((h) => (h.authorization ? r.url() : null)));
   });
-  page.context().on('requestfailed', (r) => scan.failed.push({ url: r.url(), error: r.failure()?.errorText }));
   return scan;
 }
 
@@ -89,7 +88,9 @@ test('relative nextLink: pages stay below the service root; Previous page from m
   if (await fresh.getByTestId('sign-in').isVisible()) await signInAgain(fresh);
   await expect(cells(fresh, 1).first()).toHaveText('Kestrel Aviation');
   await expect(fresh.getByTestId('page-number')).toHaveText('Page 2');
-  await expect(fresh.getByTestId('previous-page')).toHaveText('First page');
+  // Page 1 needs no link of its own, so "Previous page" works from a bookmark of page 2 too.
+  await expect(fresh.getByTestId('previous-page')).toHaveText('Previous page');
+  expect(new URL(await fresh.getByTestId('previous-page').getAttribute('href'), APP).searchParams.has('page')).toBe(false);
   await fresh.close();
 
   const urls = bearerScan.all.filter((u) => u.startsWith(INSTANCE) && u.includes('/api/domain/odata/'));
@@ -155,9 +156,9 @@ test('$orderby pages with $skip; $expand shows child lists', async ({ page, requ
   await page.getByTestId('next-page').click();
   await expect(cells(page, 1).first()).toHaveText('SO-1035');
   expect(new URL(page.url()).searchParams.get('page')).toContain('$skip=25');
-  const lines = cells(page, 6).first().locator('details');
-  await expect(lines.locator('summary')).toHaveText(/^\d items?$/);
-  await lines.locator('summary').click();
+  const lines = cells(page, 6).first().locator(':scope > details');
+  await expect(lines.locator(':scope > summary')).toHaveText(/^\d items?$/);
+  await lines.locator(':scope > summary').click();
   await expect(lines).toContainText(/Line 1/);
   await lines.locator('details').first().locator('summary').click();
   await expect(lines).toContainText(/\d+ (pcs|kg)/);
@@ -267,6 +268,7 @@ test('a network or CORS failure says so', async ({ page }) => {
 test('one request at a time: a new query cancels the one in flight, leaving the page cancels too', async ({ page, request }) => {
   await signIn(page, '/explorer');
   await odata(request, { delayMs: 1500 });
+  const aborted = async () => (await odata(request)).stats.aborted;
   await page.getByTestId('entity-set').fill('Crm_Customers');
   await page.getByTestId('top').fill('2');
   await page.getByTestId('run-query').click();
@@ -274,7 +276,8 @@ test('one request at a time: a new query cancels the one in flight, leaving the 
   await page.getByTestId('top').fill('3');
   await page.getByTestId('run-query').click();
   await expect(page.getByTestId('row-count')).toHaveText('3 rows');
-  await expect.poll(() => bearerScan.failed.filter((f) => f.url.includes('%24top=2')).length).toBe(1);
+  // The stand-in saw the browser give up on the first request before its answer.
+  await expect.poll(aborted).toBe(1);
 
   // While "Next page" loads, the table stays (no blank page).
   await page.getByTestId('next-page').click();
@@ -285,9 +288,10 @@ test('one request at a time: a new query cancels the one in flight, leaving the 
   await page.getByTestId('next-page').click();
   await expect(page.getByTestId('loading')).toBeVisible();
   await page.getByRole('link', { name: 'Home' }).click();
-  await expect.poll(() => bearerScan.failed.length).toBe(2);
-  const stats = await expect.poll(async () => (await odata(request)).stats.aborted, { timeout: 5000 }).toBe(2).then(() => odata(request));
-  expect(stats.stats.maxConcurrent).toBe(1);
+  await expect.poll(aborted).toBe(2);
+  const { stats } = await odata(request);
+  expect(stats.maxConcurrent).toBe(1);
+  expect((await dataRequests(request)).length).toBe(4);
 });
 
 test('the entity-set picker offers the sets the instance has (currentmodel); free text is checked', async ({ page, request }) => {
@@ -297,7 +301,7 @@ test('the entity-set picker offers the sets the instance has (currentmodel); fre
   await expect(options).toHaveCount(6);
   expect(await options.evaluateAll((os) => os.map((o) => [o.value, o.textContent]))).toContainEqual(['Crm_Sales_Customers', 'Customers']);
   const log = await instanceLog(request);
-  expect(log.filter((e) => e.path === '/api/domain/currentmodel').map((e) => e.status)).toEqual([200]);
+  expect(log.filter((e) => e.method === 'GET' && e.path === '/api/domain/currentmodel').map((e) => e.status)).toEqual([200]);
 
   // Free text still works, and is checked as an OData identifier before anything is sent.
   await page.getByTestId('entity-set').fill('General_Contacts_Persons');
