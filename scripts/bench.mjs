@@ -206,6 +206,50 @@ async function callback(browser) {
   return runs;
 }
 
+// ------------------------------------------------------------------ explorer: response -> rows shown
+// The app marks `explorer:response` when a page's body has arrived and measures
+// `explorer:rows-shown` two animation frames after the table is built (so layout and paint of
+// the rows are included). Long tasks (>50 ms on the main thread) in that window are noted too.
+const EXPLORER_SIZES = [50, 500, 1000];
+async function explorerRender(browser) {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  await page.goto(`${APP}/explorer`);
+  await page.locator('[data-testid=sign-in]').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await page.locator('input[name=login]').fill(DEMO.login);
+  await page.locator('input[name=password]').fill(DEMO.password);
+  await page.locator('button[type=submit]').click();
+  await page.locator('[data-testid=user-name]').waitFor({ state: 'visible', timeout: 20_000 });
+  const results = {};
+  for (const size of EXPLORER_SIZES) {
+    const runs = [];
+    const longest = [];
+    for (let i = 0; i < RUNS; i++) {
+      const before = await page.evaluate(() => performance.getEntriesByName('explorer:rows-shown').length);
+      await page.evaluate(() => { window.__longtasks.length = 0; });
+      await page.getByTestId('entity-set').fill('General_Contacts_Persons');
+      await page.getByTestId('top').fill(String(size));
+      // Alternate the order so every run is a new query (no page cache), same row count.
+      await page.getByTestId('orderby').fill(i % 2 ? 'Email desc' : 'Email');
+      await page.getByTestId('run-query').click();
+      await page.waitForFunction((n) => performance.getEntriesByName('explorer:rows-shown').length > n, before, { timeout: 60_000 });
+      const rows = await page.getByTestId('results').locator('tbody tr').count();
+      if (rows !== size) throw new Error(`expected ${size} rows, saw ${rows}`);
+      runs.push(await page.evaluate(() => performance.getEntriesByName('explorer:rows-shown').at(-1).duration));
+      longest.push(await page.evaluate(() => Math.max(0, ...window.__longtasks)));
+    }
+    results[size] = { rowsShown: summary(runs), longestTask: summary(longest) };
+  }
+  await context.close();
+  return results;
+}
+
 // ------------------------------------------------------------------ ID-token validation in wasm
 function wasmBench() {
   const args = ['test', '--release', '-p', 'erpnet-spa', '--target', 'wasm32-unknown-unknown',
@@ -232,7 +276,11 @@ console.log('==> starting the stand-in (:8420) and the static server (:8421)');
 
 await startServers();
 const browser = await chromium.launch(LAUNCH);
+const explorerOnly = flag('--explorer-only');
 try {
+  console.log(`==> explorer: response -> rows shown, ${EXPLORER_SIZES.join('/')} rows x${RUNS}`);
+  report.explorer = await explorerRender(browser);
+  if (explorerOnly) throw Object.assign(new Error('explorer only'), { explorerOnly: true });
   console.log(`==> cold start x${RUNS}`);
   const cold = await coldStart(browser);
   report.coldStart = {
@@ -255,9 +303,19 @@ try {
     requestUrls: [...new Set(cb.flatMap((r) => r.afterBoot.map((x) => x.url.replace(/\?.*/, ''))))],
     lastRun: cb.at(-1),
   };
+} catch (e) {
+  if (!e.explorerOnly) throw e;
 } finally {
   await browser.close();
   stopAll();
+}
+if (explorerOnly) {
+  heading(`Explorer: response -> rows shown (General_Contacts_Persons, ${RUNS} runs each)`);
+  for (const [size, r] of Object.entries(report.explorer)) {
+    console.log(`${pad(`${size} rows`, 12)} median ${lpad(ms(r.rowsShown.median), 9)}   min ${ms(r.rowsShown.min)}   max ${ms(r.rowsShown.max)}   longest task median ${ms(r.longestTask.median)}`);
+  }
+  writeFileSync(join(out, 'bench-explorer.json'), `${JSON.stringify(report.explorer, null, 2)}\n`);
+  process.exit(0);
 }
 report.validate = flag('--skip-wasm') ? { skipped: true } : wasmBench();
 
@@ -280,6 +338,11 @@ line('callback: document fetch -> user-name visible', report.callback.userNameVi
 line('  same from time origin (incl. instance redirects)', report.callback.userNameVisibleFromTimeOrigin);
 line('callback: requests started after boot', report.callback.requestsAfterBoot, (n) => String(n));
 for (const u of report.callback.requestUrls) console.log(`    ${u}`);
+
+heading(`Explorer: response -> rows shown (General_Contacts_Persons, ${RUNS} runs each)`);
+for (const [size, r] of Object.entries(report.explorer)) {
+  console.log(`${pad(`${size} rows`, 12)} median ${lpad(ms(r.rowsShown.median), 9)}   min ${ms(r.rowsShown.min)}   max ${ms(r.rowsShown.max)}   longest task median ${ms(r.longestTask.median)}`);
+}
 
 heading(`ID-token validation in wasm (headless Chromium, ${WASM_RUNS} validations, release build)`);
 const v = report.validate;

@@ -320,6 +320,112 @@ async function run(base) {
   check('Domain API accepts the access token', people.status === 200 && (await people.json()).value.length === 2);
   check('Domain API refuses the ID token', (await h.api('Crm_Customers', tok.id_token)).status === 401);
 
+  // ================================================= Domain API (answers like ERP.net's: see README.md)
+  {
+  const ctl = (path, body) => fetch(`${base}/__control${path}`, body === undefined ? {} : {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const ROOT = `${base}/api/domain/odata/`;
+  const api = (path, token = tok.access_token, headers = {}) => fetch(`${ROOT}${path}`, {
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), Origin: APP_ORIGIN, ...headers },
+  });
+  const json = async (path) => (await api(path)).json();
+  const all = await api('Crm_Customers');
+  const allBody = await all.json();
+  check('without $top: every row, no nextLink', all.status === 200 && allBody.value.length === 25 && !allBody['@odata.nextLink']
+    && allBody['@odata.context'] === `${ROOT}$metadata#Crm_Customers`, allBody['@odata.nextLink']);
+  check('Domain API CORS exposes WWW-Authenticate and Retry-After', all.headers.get('access-control-allow-origin') === APP_ORIGIN
+    && /WWW-Authenticate/i.test(all.headers.get('access-control-expose-headers'))
+    && /Retry-After/i.test(all.headers.get('access-control-expose-headers')));
+  const row = allBody.value[0];
+  check('default columns: no Id; amounts as {Value, Currency}', Object.keys(row).join() === 'Number,Name,Email,City,Active,CreditLimit'
+    && row.CreditLimit.Currency === 'BGN' && typeof row.CreditLimit.Value === 'number', row);
+  const p1 = await json('Crm_Customers?$top=10&$select=Id,Name');
+  check('$top pages with a relative nextLink ($skiptoken)', p1.value.length === 10
+    && /^Crm_Customers\?\$top=10&\$select=Id,Name&\$skiptoken=[0-9a-f-]{36}$/.test(p1['@odata.nextLink']), p1['@odata.nextLink']);
+  let rows = [...p1.value];
+  let next = p1['@odata.nextLink'];
+  let pages = 1;
+  while (next) {
+    const page = await (await fetch(new URL(next, ROOT), { headers: { Authorization: `Bearer ${tok.access_token}` } })).json();
+    rows = rows.concat(page.value);
+    next = page['@odata.nextLink'];
+    pages += 1;
+  }
+  check('nextLink walks all customers once', rows.length === 25 && pages === 3 && new Set(rows.map((r) => r.Id)).size === 25
+    && rows[0].Name === 'Acme Trading', rows.length);
+  const ob = await json(`Crm_Customers?$top=5&$orderby=${encodeURIComponent('Name desc')}&$select=Name&$count=true`);
+  check('$orderby pages with $skip; $count', ob.value[0].Name === 'Yellowstone Outfitters' && ob['@odata.count'] === 25
+    && ob['@odata.nextLink'] === 'Crm_Customers?$top=5&$orderby=Name%20desc&$select=Name&$count=true&$skip=5', ob);
+  const ob2 = await json(ob['@odata.nextLink']);
+  check('$skip page', ob2.value[0].Name === 'Tidewater Marine' && ob2.value.length === 5, ob2.value[0]);
+  const withId = await json(`Crm_Customers(${p1.value[0].Id})?$select=Name`);
+  check('key lookup', withId.Name === 'Acme Trading' && Object.keys(withId).join() === '@odata.context,Name', withId);
+  const cust = await json('Crm_Sales_Customers?$top=1');
+  check('references as @odata.id', /^General_Contacts_Companies\([0-9a-f-]{36}\)$/.test(cust.value[0].Party['@odata.id']) && !('Id' in cust.value[0])
+    && !('CustomProperty_Segment' in cust.value[0]), cust.value[0]);
+  const more = await json('Crm_Sales_Customers?$top=1&$select=default,Id,CustomProperty_Segment');
+  check('$select=default,X adds to the default set', Object.keys(more.value[0]).join() === 'Number,Party,Active,CreditLimit,CreationTime,Notes,Id,CustomProperty_Segment', more.value[0]);
+  const comp = await json('General_Contacts_Companies?$top=1');
+  check('multi-language names', comp.value[0].Name.EN === 'Acme Trading' && comp.value[0].Name.BG, comp.value[0]);
+  const prod = await json('General_Products_Products?$top=1&$filter=' + encodeURIComponent("Name eq 'Claw Hammer'"));
+  check('quantities as {Value, Unit}; $filter on a multi-language name', prod.value.length === 1 && prod.value[0].StandardLotSizeBase.Unit === 'pcs'
+    && prod.value[0].Price.Currency === 'EUR', prod.value);
+  const so = await json('Crm_Sales_SalesOrders?$top=2');
+  check('child lists left out by default', so.value.length === 2 && !('Lines' in so.value[0]) && so.value[0].Customer['@odata.id'], so.value[0]);
+  const soX = await json('Crm_Sales_SalesOrders?$top=1&$expand=Lines,Customer');
+  check('$expand of a child list and a reference', Array.isArray(soX.value[0].Lines) && soX.value[0].Lines[0].Quantity.Unit
+    && soX.value[0].Customer.Number === 'C0001', soX.value[0]);
+  const persons = await json('General_Contacts_Persons?$top=1000&$count=true');
+  check('1000-row pages', persons.value.length === 1000 && persons['@odata.count'] === 1200 && persons['@odata.nextLink'], persons.value.length);
+  const filt = await json(`Crm_Customers?$filter=${encodeURIComponent("City eq 'Varna' and Active eq true")}`);
+  check('$filter eq string and bool', filt.value.length > 0 && filt.value.every((r) => r.City === 'Varna' && r.Active), filt);
+  const byId = await json(`Crm_Customers?$filter=${encodeURIComponent(`Id eq ${p1.value[1].Id}`)}&$select=Name`);
+  check('$filter Id eq guid', byId.value.length === 1 && byId.value[0].Name === 'Blue River Foods', byId);
+  const badSelect = await api('Crm_Customers?$select=Nope');
+  const badSelectBody = await badSelect.json();
+  check('unknown $select -> 500 with ERP.net\'s top-level error', badSelect.status === 500 && typeof badSelectBody.code === 'number'
+    && /Nope/.test(badSelectBody.message) && badSelectBody.info && badSelectBody.messageFormat && Array.isArray(badSelectBody.parameters), badSelectBody);
+  const badOrder = await api('Crm_Customers?$orderby=Nope');
+  const badOrderBody = await badOrder.json();
+  check('unknown $orderby -> 400 wrapped error, numeric code', badOrder.status === 400 && typeof badOrderBody.error?.code === 'number', badOrderBody);
+  const unk = await api('Nope_Things');
+  const unkBody = await unk.json();
+  check('unknown entity set -> 404 wrapped error', unk.status === 404 && unkBody.error?.message, unkBody);
+  const none = await api('Crm_Customers', null);
+  check('no token -> 401 invalid_token', none.status === 401 && /^Bearer error="invalid_token"/.test(none.headers.get('www-authenticate'))
+    && (await none.json()).error?.code);
+  const forged = tok.access_token.slice(0, -4) + (tok.access_token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+  const bogus = await api('Crm_Customers', forged);
+  check('bad signature -> 401', bogus.status === 401 && /invalid_token/.test(bogus.headers.get('www-authenticate')));
+  const idAsAt = await api('Crm_Customers', tok.id_token);
+  check('id_token is not an access token -> 401', idAsAt.status === 401);
+  const pre = await fetch(`${ROOT}Crm_Customers`, {
+    method: 'OPTIONS',
+    headers: { Origin: APP_ORIGIN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+  });
+  check('Domain API preflight', pre.status === 204 && pre.headers.get('access-control-allow-origin') === APP_ORIGIN
+    && /authorization/i.test(pre.headers.get('access-control-allow-headers')));
+  const model = await fetch(`${base}/api/domain/currentmodel`, { headers: { Authorization: `Bearer ${tok.access_token}` } });
+  const modelBody = await model.json();
+  check('currentmodel lists the sets (authenticated)', model.status === 200 && modelBody.some((m) => m.Name === 'Crm_Sales_Customers' && m.RepositoryName === 'Crm.Sales.Customers'), modelBody);
+  check('currentmodel without a token -> 401', (await fetch(`${base}/api/domain/currentmodel`)).status === 401);
+  // Rate limits: one request at a time per token, a queue of 5, then 429.
+  await ctl('/odata', { delayMs: 300 });
+  const burst = await Promise.all(Array.from({ length: 8 }, () => api('Crm_Customers?$top=1')));
+  const statuses = burst.map((r) => r.status).sort();
+  const stats = await ctl('/odata');
+  check('8 at once: 1 served + 5 queued, 2 answered 429', JSON.stringify(statuses) === JSON.stringify([200, 200, 200, 200, 200, 200, 429, 429])
+    && stats.stats.maxConcurrent === 1, { statuses, stats });
+  await ctl('/odata', { delayMs: 0, throttleNext: 1, retryAfter: 2 });
+  const throttled = await api('Crm_Customers?$top=1');
+  check('throttle switch -> 429 with Retry-After', throttled.status === 429 && throttled.headers.get('retry-after') === '2'
+    && (await throttled.json()).error?.code === 429);
+  await ctl('/odata', { hostileNextLink: 'https://evil.example/steal' });
+  check('hostileNextLink switch', (await json('Crm_Customers?$top=1'))['@odata.nextLink'] === 'https://evil.example/steal');
+  await ctl('/odata', { hostileNextLink: null });
+  }
+
   // ================================================= userinfo
   const ui = await h.userinfo(tok.access_token);
   const uiBody = await ui.json();

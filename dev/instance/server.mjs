@@ -9,7 +9,7 @@
 
 import http from 'node:http';
 import { createProvider } from './provider.mjs';
-import { handleDomainApi } from './odata.mjs';
+import { handleDomainApi, resetDomainApi, domainApiControl } from './odata.mjs';
 import { esc, securityHeaders } from './pages.mjs';
 import { startupSettings, checkPatch } from './settings.mjs';
 
@@ -79,7 +79,7 @@ function applyCors(req, res, appOrigins, { methods = 'GET, OPTIONS' } = {}) {
 }
 
 /** Logged paths: the Identity Server's protocol routes, auto-discovery and the Domain API. */
-const LOGGED = /^\/id\/connect\/(authorize|token|endsession|userinfo|revocation)(\/|$)|^\/(sys|tools)\/auto-discovery$|^\/api\/domain\/odata(\/|$)/;
+const LOGGED = /^\/id\/connect\/(authorize|token|endsession|userinfo|revocation)(\/|$)|^\/(sys|tools)\/auto-discovery$|^\/api\/domain\//;
 
 /** Records method, path, query parameter NAMES (values never, except prompt) and status. */
 function logRequest(req, url, res) {
@@ -116,7 +116,12 @@ const { issuer, appOrigins, publicJwks } = idServer;
 function handleControl(req, res, url, body) {
   if (url.pathname === '/__control' && req.method === 'GET') return sendJson(res, 200, settings);
   if (url.pathname === '/__control/log' && req.method === 'GET') return sendJson(res, 200, requestLog);
+  if (url.pathname === '/__control/odata') {
+    const { status, body: out } = domainApiControl(req.method, body);
+    return sendJson(res, status, out);
+  }
   if (url.pathname === '/__control/reset' && req.method === 'POST') {
+    resetDomainApi();
     for (const k of Object.keys(settings)) delete settings[k];
     Object.assign(settings, STARTUP);
     requestLog.length = 0;
@@ -196,7 +201,7 @@ handle = async (req, res) => {
       return sendJson(res, 200, autoDiscovery());
     }
 
-    if (path === '/api/domain/odata' || path.startsWith('/api/domain/odata/')) {
+    if (path === '/api/domain/odata' || path.startsWith('/api/domain/')) {
       applyCors(req, res, appOrigins);
       if (req.method === 'OPTIONS') return res.writeHead(204).end();
       if (path === '/api/domain/odata') url.pathname = '/api/domain/odata/';

@@ -22,6 +22,8 @@ pub struct Fetched {
     pub date: Option<String>,
     /// The `Age` header (seconds a cache held the response), readable like `Date`.
     pub age: Option<String>,
+    /// The `Retry-After` header, if any (readable when the server exposes it).
+    pub retry_after: Option<String>,
     /// The whole body.
     pub body: Vec<u8>,
 }
@@ -56,6 +58,8 @@ pub struct FetchError {
     pub url: String,
     /// The browser's own words.
     pub detail: String,
+    /// True when the request was cancelled through its `AbortSignal`.
+    pub aborted: bool,
 }
 
 /// Sends a request described by the core. Never sends cookies: the app authenticates with
@@ -80,7 +84,25 @@ pub async fn fetch(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Fetched, FetchError> {
-    fetch_with(method, url, headers, body, RequestCredentials::Omit).await
+    fetch_with(method, url, headers, body, RequestCredentials::Omit, None).await
+}
+
+/// A GET that `signal` can cancel (the Domain API explorer cancels a query in flight when a
+/// new one starts or the page is left); never sends cookies.
+pub async fn get_abortable(
+    url: &str,
+    headers: &[(&str, &str)],
+    signal: &web_sys::AbortSignal,
+) -> Result<Fetched, FetchError> {
+    fetch_with(
+        "GET",
+        url,
+        headers,
+        None,
+        RequestCredentials::Omit,
+        Some(signal),
+    )
+    .await
 }
 
 /// GET of one of the app's own files (config.json) exactly as index.html preloads it
@@ -88,7 +110,7 @@ pub async fn fetch(
 /// extra headers), so the browser hands over the preloaded response instead of fetching
 /// again. Same-origin credentials only ever reach the app's own static host.
 pub async fn get_preloaded(url: &str) -> Result<Fetched, FetchError> {
-    fetch_with("GET", url, &[], None, RequestCredentials::SameOrigin).await
+    fetch_with("GET", url, &[], None, RequestCredentials::SameOrigin, None).await
 }
 
 async fn fetch_with(
@@ -97,10 +119,12 @@ async fn fetch_with(
     headers: &[(&str, &str)],
     body: Option<&str>,
     credentials: RequestCredentials,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<Fetched, FetchError> {
     let fail = |detail: JsValue| FetchError {
         url: url.to_owned(),
         detail: js_message(&detail),
+        aborted: signal.is_some_and(web_sys::AbortSignal::aborted),
     };
     let window = web_sys::window().ok_or_else(|| fail(JsValue::from_str("no window")))?;
     let init = RequestInit::new();
@@ -112,6 +136,9 @@ async fn fetch_with(
         h.append(k, v).map_err(fail)?;
     }
     init.set_headers(&h);
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
@@ -130,6 +157,7 @@ async fn fetch_with(
         www_authenticate: header("www-authenticate"),
         date: header("date"),
         age: header("age"),
+        retry_after: header("retry-after"),
         body: Uint8Array::new(&buffer).to_vec(),
     })
 }

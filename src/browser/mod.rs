@@ -3,10 +3,12 @@
 //! Everything above this module works with plain values, so the protocol rules stay in the
 //! `instance-id` core and can be tested natively.
 
+pub mod abort;
 pub mod channel;
 pub mod clock;
 pub mod frame;
 pub mod http;
+pub mod locale;
 pub mod location;
 pub mod popup;
 pub mod random;

@@ -1,4 +1,4 @@
-// The Domain API explorer against the stand-in's OData service (25 customers, 10 rows a page).
+// The Domain API explorer against the stand-in's OData service (25 customers; pages of $top rows).
 import { test, expect } from '@playwright/test';
 import { apiRequests, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { INSTANCE } from './env.mjs';
@@ -24,18 +24,20 @@ test('Crm_Customers rows, paged with next-page, each request with the bearer tok
   const seen = watchSecrets(page);
   const apiSent = watchApiRequests(page);
   await signIn(page, '/explorer');
-  await runQuery(page, { set: 'Crm_Customers' });
+  await runQuery(page, { set: 'Crm_Customers', top: '10' });
 
   await expect(page.getByTestId('row-count')).toHaveText('10 rows');
   await expect(page.getByTestId('results').locator('tbody tr')).toHaveCount(10);
-  await expect(headers(page)).toHaveText(['Id', 'Number', 'Name', 'Email', 'City', 'Active', 'CreditLimit']);
-  await expect(column(page, 3).first()).toHaveText('Acme Trading');
+  // ERP.net's default columns: no Id unless selected.
+  await expect(headers(page)).toHaveText(['Number', 'Name', 'Email', 'City', 'Active', 'CreditLimit']);
+  await expect(column(page, 2).first()).toHaveText('Acme Trading');
+  await expect(column(page, 6).first()).toHaveText('5000.00 BGN');
 
   await page.getByTestId('next-page').click();
-  await expect(column(page, 3).first()).toHaveText('Kestrel Aviation');
+  await expect(column(page, 2).first()).toHaveText('Kestrel Aviation');
   await expect(page.getByTestId('row-count')).toHaveText('10 rows');
   await page.getByTestId('next-page').click();
-  await expect(column(page, 3).first()).toHaveText('Umbra Media');
+  await expect(column(page, 2).first()).toHaveText('Umbra Media');
   await expect(page.getByTestId('row-count')).toHaveText('5 rows');
   await expect(page.getByTestId('next-page')).toHaveCount(0);
 
@@ -55,7 +57,7 @@ test('$select limits the columns', async ({ page }) => {
   await signIn(page, '/explorer');
   await runQuery(page, { set: 'Crm_Customers', select: 'Name,City' });
   await expect(headers(page)).toHaveText(['Name', 'City']); // in the $select order
-  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  await expect(page.getByTestId('row-count')).toHaveText('25 rows'); // one page of the default 50
   expect(new URL(page.url()).searchParams.get('select')).toBe('Name,City');
   await expectNoSecretsStored(page, seen);
 });

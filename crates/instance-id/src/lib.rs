@@ -205,6 +205,7 @@ mod logout;
 mod pkce;
 mod refresh;
 mod refreshed_id_token;
+pub mod service_root;
 mod session;
 mod token;
 mod userinfo;
