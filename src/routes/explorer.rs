@@ -137,9 +137,22 @@ pub fn Explorer() -> impl IntoView {
                     let body = client::send(&root, &url, &token, &abort.signal(), &on_wait).await?;
                     let body = match body {
                         Ok(b) => b,
-                        // With a refresh token, a 401 first renews the access token; the
-                        // new token runs this query again (the token memo changes).
-                        Err(ApiError::Unauthorized) if auth.refresh_now().await => return None,
+                        // With a refresh token, a 401 first renews the access token, then
+                        // this request goes once more with the new one (cancellable as ever).
+                        Err(ApiError::Unauthorized) if auth.refresh_now().await => {
+                            let token = auth.session().with_untracked(|s| {
+                                s.as_ref().map(|s| s.access_token.secret().to_owned())
+                            })?;
+                            let retry = Abort::new()?;
+                            in_flight
+                                .set_value(Some(((q.clone(), Some(token.clone())), retry.clone())));
+                            match client::send(&root, &url, &token, &retry.signal(), &on_wait)
+                                .await?
+                            {
+                                Ok(b) => b,
+                                Err(e) => return Some(Err(e)),
+                            }
+                        }
                         Err(e) => return Some(Err(e)),
                     };
                     mark("explorer:response");

@@ -8,6 +8,8 @@ import { APP, INSTANCE } from './env.mjs';
 
 const ODATA = `${INSTANCE}/api/domain/odata/`;
 const MODEL = `${INSTANCE}/api/domain/currentmodel`;
+/** The Instance ID's userinfo endpoint: the access token's one other destination (the name). */
+const USERINFO = `${INSTANCE}/id/connect/userinfo`;
 
 /** Domain API switches (dev/instance/README.md, "Test switches"). */
 async function odata(request, settings) {
@@ -22,7 +24,7 @@ function watchRequests(page) {
   const scan = { withAuth: [], all: [] };
   page.context().on('request', (r) => {
     scan.all.push(r.url());
-    scan.withAuth.push(r.allHeaders().then((h) => (h.authorization ? r.url() : null)));
+    scan.withAuth.push(r.allHeaders().then((h) => (h.authorization ? r.url() : null), () => null));
   });
   return scan;
 }
@@ -35,7 +37,7 @@ test.beforeEach(async ({ page, request }) => {
 test.afterEach(async () => {
   const sent = (await Promise.all(bearerScan.withAuth)).filter(Boolean);
   for (const url of sent) {
-    expect(url.startsWith(ODATA) || url === MODEL, `Authorization sent to ${url}`).toBe(true);
+    expect(url.startsWith(ODATA) || url === MODEL || url === USERINFO, `Authorization sent to ${url}`).toBe(true);
   }
 });
 
@@ -112,7 +114,9 @@ for (const hostile of ['https://evil.example/api/domain/odata/Crm_Customers?$top
     await expect(page.getByTestId('next-page')).toHaveCount(0);
     await page.waitForTimeout(300);
     expect((await dataRequests(request)).length).toBe(1);
-    expect(bearerScan.all.some((u) => u.includes('evil.example') || u.includes('/id/connect/userinfo') || u.includes('8413/api'))).toBe(false);
+    expect(bearerScan.all.some((u) => u.includes('evil.example') || u.includes('8413/api'))).toBe(false);
+    // The one userinfo request is the app's own name lookup after sign-in, not the link.
+    expect(bearerScan.all.filter((u) => u.includes('/id/connect/userinfo'))).toHaveLength(1);
   });
 }
 
