@@ -122,3 +122,23 @@ export async function runQuery(page, { set, select = '', filter = '', top = '' }
   await page.getByTestId('top').fill(top);
   await page.getByTestId('run-query').click();
 }
+
+/**
+ * Records every request of the page's context that carries an `Authorization` header; then
+ * `expectBearerOnlyToServiceRoot(scan)` asserts each went below the OData service root (or to
+ * the model endpoint beside it) and nowhere else.
+ */
+export function watchBearer(page) {
+  const sent = [];
+  page.context().on('request', (r) => sent.push(r.allHeaders().then((h) => (h.authorization ? r.url() : null))));
+  return sent;
+}
+
+/** See `watchBearer`. */
+export async function expectBearerOnlyToServiceRoot(sent) {
+  const root = `${INSTANCE}/api/domain/odata/`;
+  const model = `${INSTANCE}/api/domain/currentmodel`;
+  for (const url of (await Promise.all(sent)).filter(Boolean)) {
+    expect(url.startsWith(root) || url === model, `Authorization sent to ${url}`).toBe(true);
+  }
+}
