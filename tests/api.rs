@@ -228,7 +228,11 @@ fn erpnet_error_shapes() {
         matches!(&e, ApiError::Server { status: 400, code: Some(c), message, info: None } if c == "1302" && message.contains("Nope"))
     );
     let e = parse_error(404, None, br#"{"error":{"code":"NotFound","message":"Resource not found for the segment 'X'.","info":"trace"}}"#);
-    assert_eq!(e.info().as_deref(), Some("HTTP 404, code NotFound: trace"));
+    assert_eq!(e.info().as_deref(), Some("trace"));
+    assert_eq!(
+        e.detail(),
+        "The Domain API refused the query (HTTP 404, code NotFound)."
+    );
     // No usable body.
     let e = parse_error(502, None, b"<html>Bad gateway</html>");
     assert_eq!(
