@@ -316,6 +316,17 @@ test('the entity-set picker offers the sets the instance has (currentmodel); fre
   expect((await dataRequests(request)).length).toBe(1);
 });
 
+test('without currentmodel the picker reads the service document', async ({ page, request }) => {
+  await page.route(MODEL, (route) => route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': APP }, json: { error: { code: 'NotFound', message: 'no' } } }));
+  await signIn(page, '/explorer');
+  await expect(page.getByTestId('model-status')).toHaveText("6 entity sets from the instance's model; type to search.");
+  const values = await page.getByTestId('entity-set-options').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  expect(values).toEqual(['Crm_Customers', 'Crm_Sales_Customers', 'Crm_Sales_SalesOrders', 'General_Contacts_Companies',
+    'General_Contacts_Persons', 'General_Products_Products']);
+  const log = await instanceLog(request);
+  expect(log.filter((e) => e.method === 'GET' && e.path === '/api/domain/odata/').map((e) => e.status)).toEqual([200]);
+});
+
 test('a 401 on page 2: sign in again, back on page 2, the same page runs again', async ({ page, request }) => {
   const seen = watchSecrets(page);
   await signIn(page, explorer({ set: 'Crm_Customers', select: 'Name', top: '10' }));
