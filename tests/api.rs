@@ -211,12 +211,16 @@ fn erpnet_error_shapes() {
     );
     assert_eq!(e.code(), "api_error");
     assert_eq!(
-        e.to_string(),
+        e.headline(),
         "Prohibited duplication in table 'dbo.Gen_Products_Table'."
     );
     assert_eq!(
+        e.detail(),
+        "The Domain API refused the query (HTTP 500, code 2129)."
+    );
+    assert_eq!(
         e.info().as_deref(),
-        Some("HTTP 500, code 2129: System.Exception: Prohibited duplication...")
+        Some("System.Exception: Prohibited duplication...")
     );
     // The wrapped shape, numeric and string codes.
     let e = parse_error(
@@ -228,13 +232,18 @@ fn erpnet_error_shapes() {
         matches!(&e, ApiError::Server { status: 400, code: Some(c), message, info: None } if c == "1302" && message.contains("Nope"))
     );
     let e = parse_error(404, None, br#"{"error":{"code":"NotFound","message":"Resource not found for the segment 'X'.","info":"trace"}}"#);
-    assert_eq!(e.info().as_deref(), Some("HTTP 404, code NotFound: trace"));
+    assert_eq!(e.info().as_deref(), Some("trace"));
+    assert_eq!(
+        e.detail(),
+        "The Domain API refused the query (HTTP 404, code NotFound)."
+    );
     // No usable body.
     let e = parse_error(502, None, b"<html>Bad gateway</html>");
     assert_eq!(
-        e.to_string(),
+        e.headline(),
         "the Domain API answered HTTP 502: <html>Bad gateway</html>"
     );
+    assert_eq!(e.detail(), "The Domain API refused the query (HTTP 502).");
     let e = parse_error(500, None, b"");
     assert_eq!(
         e.to_string(),
@@ -244,6 +253,10 @@ fn erpnet_error_shapes() {
     assert_eq!(
         parse_error(401, Some(r#"Bearer error="invalid_token""#), b"{}"),
         ApiError::Unauthorized
+    );
+    assert_eq!(
+        ApiError::Unauthorized.headline(),
+        "Your sign-in is no longer valid"
     );
     let e = parse_error(
         403,

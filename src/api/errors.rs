@@ -107,21 +107,30 @@ impl ApiError {
         }
     }
 
-    /// ERP.net's `info` and code, shown below the message.
+    /// The headline: the server's own message for an error answer (ERP.net's `message` is
+    /// written for people, often localized), else a fixed title.
+    pub fn headline(&self) -> String {
+        match self {
+            Self::Server { message, .. } => message.clone(),
+            _ => self.title().to_owned(),
+        }
+    }
+
+    /// The sentence below the headline.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Server { status, code, .. } => match code {
+                Some(c) => format!("The Domain API refused the query (HTTP {status}, code {c})."),
+                None => format!("The Domain API refused the query (HTTP {status})."),
+            },
+            _ => self.to_string(),
+        }
+    }
+
+    /// ERP.net's `info` (diagnostics), or why a link was refused; shown below the detail.
     pub fn info(&self) -> Option<String> {
         match self {
-            Self::Server {
-                status, code, info, ..
-            } => {
-                let head = match code {
-                    Some(c) => format!("HTTP {status}, code {c}"),
-                    None => format!("HTTP {status}"),
-                };
-                Some(match info {
-                    Some(i) => format!("{head}: {i}"),
-                    None => head,
-                })
-            }
+            Self::Server { info, .. } => info.clone(),
             Self::Refused(LinkError::BadEntitySet(_)) => None,
             Self::Refused(_) => Some(
                 "The access token is sent only to the Domain API's service root; this link points elsewhere."

@@ -73,8 +73,8 @@ impl From<ApiError> for Explained {
                 "api-error"
             },
             code: error.code(),
-            title: error.title().to_owned(),
-            detail: error.to_string(),
+            title: error.headline(),
+            detail: error.detail(),
             info: error.info(),
             explanation: None,
             rule: None,
@@ -128,7 +128,7 @@ pub fn ErrorPanel(
         <section class="error-panel" role="alert" aria-live="assertive"
             data-testid=error.testid data-error-code=error.code data-error-rule=rule
             data-status=error.status.map(|s| s.to_string())>
-            <h2>{error.title}</h2>
+            <h2 data-testid="error-title">{error.title}</h2>
             <p class="detail" data-testid="error-message">{error.detail}</p>
             {error.info.map(|i| view! { <p class="info" data-testid="error-info">{i}</p> })}
             {rule.map(|r| view! { <p class="rule">"Failed check: " <code>{r}</code></p> })}

@@ -8,6 +8,7 @@
 //! time: a new query cancels the one in flight, and so does leaving the page.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use instance_id::service_root::ServiceRoot;
 use leptos::prelude::*;
@@ -340,23 +341,49 @@ fn ResultTable(
         ),
         None => (href(query.first_page()), "First page"),
     });
-    let body = rows
-        .iter()
-        .map(|row| {
-            let cells = columns
-                .iter()
-                .map(|c| {
-                    let value = row.get(c).unwrap_or(&serde_json::Value::Null);
-                    view! { <td>{render_cell(cell(value, &langs), &explorer)}</td> }
-                })
-                .collect_view();
-            view! { <tr>{cells}</tr> }
+    // Rows are built a batch per animation frame, so a page of 1000 never holds the main
+    // thread for long; the first batch shows at once.
+    let batches = rows.len().div_ceil(ROW_BATCH).max(1);
+    let rows = Arc::new(rows);
+    let columns_for_rows = Arc::new(columns.clone());
+    let langs = Arc::new(langs);
+    let explorer_for_rows = Arc::new(explorer.clone());
+    let shown_batches = RwSignal::new(1usize);
+    let body = (0..batches)
+        .map(|b| {
+            let (rows, columns, langs, explorer) = (
+                rows.clone(),
+                columns_for_rows.clone(),
+                langs.clone(),
+                explorer_for_rows.clone(),
+            );
+            view! {
+                <Show when=move || b < shown_batches.get()>
+                    {
+                        let end = rows.len().min((b + 1) * ROW_BATCH);
+                        rows[b * ROW_BATCH..end]
+                            .iter()
+                            .map(|row| {
+                                let cells = columns
+                                    .iter()
+                                    .map(|c| {
+                                        let value = row.get(c).unwrap_or(&serde_json::Value::Null);
+                                        view! { <td>{render_cell(cell(value, &langs), &explorer)}</td> }
+                                    })
+                                    .collect_view();
+                                view! { <tr>{cells}</tr> }
+                            })
+                            .collect_view()
+                    }
+                </Show>
+            }
         })
         .collect_view();
-    // Response to rows shown: measured after the next paint (scripts/bench reads it).
+    // Response to rows shown (the first batch, then all, painted): scripts/bench reads them.
     request_animation_frame(|| {
-        request_animation_frame(|| measure("explorer:rows-shown", "explorer:response"))
+        request_animation_frame(|| measure("explorer:first-rows-shown", "explorer:response", false))
     });
+    grow(shown_batches, batches);
     let nav = view! {
         <nav class="pager" aria-label="Pages">
             {prev_href.map(|(h, text)| view! { <a href=h data-testid="previous-page" class="button secondary" rel="prev">{text}</a> })}
@@ -378,6 +405,24 @@ fn ResultTable(
         </div>
         {nav}
     }
+}
+
+/// Rows built per animation frame.
+const ROW_BATCH: usize = 100;
+
+/// Shows one more batch of rows each animation frame; after the last is painted, measures
+/// `explorer:rows-shown`.
+fn grow(shown: RwSignal<usize>, batches: usize) {
+    request_animation_frame(move || match shown.try_get_untracked() {
+        Some(n) if n < batches => {
+            shown.set(n + 1);
+            grow(shown, batches);
+        }
+        Some(_) => {
+            request_animation_frame(|| measure("explorer:rows-shown", "explorer:response", true))
+        }
+        None => {}
+    });
 }
 
 /// A formatted value as DOM: text, a link for a reference, `<details>` for nested values.
@@ -417,13 +462,15 @@ fn mark(name: &str) {
     }
 }
 
-/// `performance.measure(name, start)`, when the start mark exists.
-fn measure(name: &str, start: &str) {
+/// `performance.measure(name, start)`, when the start mark exists (then cleared if `last`).
+fn measure(name: &str, start: &str, last: bool) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         if p.get_entries_by_name(start).length() == 0 {
             return;
         }
         let _ = p.measure_with_start_mark(name, start);
-        p.clear_marks_with_mark_name(start);
+        if last {
+            p.clear_marks_with_mark_name(start);
+        }
     }
 }

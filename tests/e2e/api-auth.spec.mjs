@@ -2,14 +2,19 @@
 // and 403 (the missing scope is named).
 import { test, expect } from '@playwright/test';
 import {
-  apiRequests, control, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, signInAgain, tokenRequests,
+  apiRequests, control, expectBearerOnlyToServiceRoot, watchBearer, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, signInAgain, tokenRequests,
   watchSecrets,
 } from './helpers.mjs';
 import { INSTANCE } from './env.mjs';
 
 const ODATA = `${INSTANCE}/api/domain/odata/`;
 
-test.beforeEach(async ({ request }) => resetInstance(request));
+let bearer;
+test.beforeEach(async ({ page, request }) => {
+  await resetInstance(request);
+  bearer = watchBearer(page); // no Authorization header leaves for anywhere but the service root
+});
+test.afterEach(async () => expectBearerOnlyToServiceRoot(bearer));
 
 
 /**

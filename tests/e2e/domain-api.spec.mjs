@@ -209,27 +209,29 @@ test('multi-language strings follow the browser language', async ({ browser }) =
   await context.close();
 });
 
-test('ERP.net\'s error shapes: the message as headline text, info below', async ({ page, request }) => {
+test('ERP.net\'s error shapes: the message as the headline, info below', async ({ page, request }) => {
   await signIn(page, explorer({ set: 'Crm_Customers', select: 'Nope' }));
   const error = page.getByTestId('api-error');
   await expect(error).toHaveAttribute('data-error-code', 'api_error');
   await expect(error).toHaveAttribute('data-status', '500');
-  await expect(error.getByTestId('error-message')).toHaveText("Could not find a property named 'Nope' on type 'Erp.Crm_Customers'.");
-  await expect(error.getByTestId('error-info')).toContainText('HTTP 500, code 1101');
+  await expect(error.getByTestId('error-title')).toHaveText("Could not find a property named 'Nope' on type 'Erp.Crm_Customers'.");
+  await expect(error.getByTestId('error-message')).toHaveText('The Domain API refused the query (HTTP 500, code 1101).');
   await expect(error.getByTestId('error-info')).toContainText('QueryException');
 
   await page.getByTestId('select').fill('');
   await page.getByTestId('orderby').fill('Nope');
   await page.getByTestId('run-query').click();
   await expect(error).toHaveAttribute('data-status', '400');
-  await expect(error.getByTestId('error-message')).toHaveText("Unknown property 'Nope' in $orderby.");
-  await expect(error.getByTestId('error-info')).toHaveText('HTTP 400, code 1302');
+  await expect(error.getByTestId('error-title')).toHaveText("Unknown property 'Nope' in $orderby.");
+  await expect(error.getByTestId('error-message')).toHaveText('The Domain API refused the query (HTTP 400, code 1302).');
+  await expect(error.getByTestId('error-info')).toHaveCount(0);
 
   await page.getByTestId('orderby').fill('');
   await page.getByTestId('entity-set').fill('Crm_NoSuchSet');
   await page.getByTestId('run-query').click();
   await expect(error).toHaveAttribute('data-status', '404');
-  await expect(error.getByTestId('error-info')).toHaveText('HTTP 404, code NotFound');
+  await expect(error.getByTestId('error-title')).toHaveText("Resource not found for the segment 'Crm_NoSuchSet'.");
+  await expect(error.getByTestId('error-message')).toHaveText('The Domain API refused the query (HTTP 404, code NotFound).');
   await expect(page.getByTestId('auth-error')).toHaveCount(0);
   expect((await dataRequests(request)).map((e) => e.status)).toEqual([500, 400, 404]);
 });
@@ -316,6 +318,17 @@ test('the entity-set picker offers the sets the instance has (currentmodel); fre
   await page.getByTestId('run-query').click();
   expect(await page.getByTestId('entity-set').evaluate((i) => i.validity.patternMismatch)).toBe(true);
   expect((await dataRequests(request)).length).toBe(1);
+});
+
+test('without currentmodel the picker reads the service document', async ({ page, request }) => {
+  await page.route(MODEL, (route) => route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': APP }, json: { error: { code: 'NotFound', message: 'no' } } }));
+  await signIn(page, '/explorer');
+  await expect(page.getByTestId('model-status')).toHaveText("6 entity sets from the instance's model; type to search.");
+  const values = await page.getByTestId('entity-set-options').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  expect(values).toEqual(['Crm_Customers', 'Crm_Sales_Customers', 'Crm_Sales_SalesOrders', 'General_Contacts_Companies',
+    'General_Contacts_Persons', 'General_Products_Products']);
+  const log = await instanceLog(request);
+  expect(log.filter((e) => e.method === 'GET' && e.path === '/api/domain/odata/').map((e) => e.status)).toEqual([200]);
 });
 
 test('a 401 on page 2: sign in again, back on page 2, the same page runs again', async ({ page, request }) => {

@@ -1,11 +1,16 @@
 // The Domain API explorer against the stand-in's OData service (25 customers; pages of $top rows).
 import { test, expect } from '@playwright/test';
-import { apiRequests, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
+import { apiRequests, expectBearerOnlyToServiceRoot, watchBearer, expectNoSecretsStored, instanceLog, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { INSTANCE } from './env.mjs';
 
 const ODATA = `${INSTANCE}/api/domain/odata/`;
 
-test.beforeEach(async ({ request }) => resetInstance(request));
+let bearer;
+test.beforeEach(async ({ page, request }) => {
+  await resetInstance(request);
+  bearer = watchBearer(page); // no Authorization header leaves for anywhere but the service root
+});
+test.afterEach(async () => expectBearerOnlyToServiceRoot(bearer));
 
 
 /** Every Domain API GET the page sends, with all its headers. */

@@ -148,3 +148,24 @@ export function closedWithin(popup, timeout) {
   return popup.isClosed() ? Promise.resolve() : popup.waitForEvent('close', { timeout });
 }
 
+/**
+ * Records every request of the page's context that carries an `Authorization` header; then
+ * `expectBearerOnlyToServiceRoot(scan)` asserts each went below the OData service root (or to
+ * the model endpoint beside it, or to the Instance ID's userinfo endpoint for the person's
+ * name) and nowhere else.
+ */
+export function watchBearer(page) {
+  const sent = [];
+  page.context().on('request', (r) => sent.push(r.allHeaders().then((h) => (h.authorization ? r.url() : null), () => null)));
+  return sent;
+}
+
+/** See `watchBearer`. */
+export async function expectBearerOnlyToServiceRoot(sent) {
+  const root = `${INSTANCE}/api/domain/odata/`;
+  const model = `${INSTANCE}/api/domain/currentmodel`;
+  const userinfo = `${INSTANCE}/id/connect/userinfo`;
+  for (const url of (await Promise.all(sent)).filter(Boolean)) {
+    expect(url.startsWith(root) || url === model || url === userinfo, `Authorization sent to ${url}`).toBe(true);
+  }
+}
