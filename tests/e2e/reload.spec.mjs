@@ -2,9 +2,9 @@
 // authorization while the Instance ID session lives, and falls back quietly when it does not.
 import { test, expect } from '@playwright/test';
 import {
-  authorizeRequests, expectNoSecretsStored, instanceLog, resetInstance, signIn, tokenRequests, watchSecrets,
+  authorizeRequests, control, expectNoSecretsStored, instanceLog, resetInstance, signIn, tokenRequests, watchSecrets,
 } from './helpers.mjs';
-import { DEMO, INSTANCE } from './env.mjs';
+import { APP, DEMO, INSTANCE } from './env.mjs';
 
 const SIGNED_IN_FLAG = 'erpnet.signed_in';
 
@@ -76,3 +76,28 @@ test('only the "was signed in" flag, no Instance ID session: quiet sign-in butto
   expect(authorizeRequests(await instanceLog(request))).toHaveLength(1);
   await expectNoSecretsStored(page, seen);
 });
+
+for (const hostile of ['//evil.example/x', '/%2F%2Fevil.example/x', '/%5Cevil.example/x', '/signin-callback']) {
+  test(`no open redirect: ${hostile} after a failed silent restore lands on the start page`, async ({ page, request }) => {
+    const seen = watchSecrets(page);
+    const elsewhere = [];
+    await page.context().route((u) => u.hostname === 'evil.example', (route) => {
+      elsewhere.push(route.request().url());
+      return route.abort();
+    });
+    await signIn(page);
+    // The Instance ID session is gone as far as prompt=none goes.
+    await control(request, { promptNoneError: 'login_required' });
+    await page.goto(`${APP}${hostile}`);
+    await expect(page.getByTestId('sign-in')).toBeEnabled();
+    await page.waitForLoadState('networkidle');
+    const url = new URL(page.url());
+    expect(url.origin).toBe(APP);
+    expect(url.pathname).toBe('/');
+    expect(elsewhere).toEqual([]);
+    await expect(page.getByTestId('auth-error')).toHaveCount(0);
+    const log = await instanceLog(request);
+    expect(authorizeRequests(log).map((e) => e.query.prompt)).toEqual([undefined, 'none']);
+    await expectNoSecretsStored(page, seen);
+  });
+}
