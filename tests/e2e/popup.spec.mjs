@@ -1,7 +1,9 @@
 // Embedded in an iframe on another site: popup sign-in and sign-out (issue 5).
 // The host page is on http://localhost:8414, the app in the frame on http://127.0.0.1:8411.
 import { test, expect } from '@playwright/test';
-import { closedWithin, control, logIn, openHost, resetInstance, withConfig } from './helpers.mjs';
+import {
+  authorizeRequests, closedWithin, control, instanceLog, logIn, openHost, resetInstance, withConfig,
+} from './helpers.mjs';
 import { APP, APP_FRAMED, DEMO, HOST, INSTANCE } from './env.mjs';
 
 const FULL_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-forms';
@@ -204,4 +206,34 @@ test('inside the frame, a 401 asks to sign in again through the popup and the pa
   await closedWithin(popup, 15_000);
   await expect(frame.getByTestId('row-count')).toHaveText('3 rows');
   expect(page.url().startsWith(HOST)).toBe(true);
+});
+
+test('a reload of the host page after a popup sign-in never sends the frame to the Instance ID', async ({ page, request }) => {
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await popupSignIn(page, frame);
+  const before = authorizeRequests(await instanceLog(request)).length;
+  // Every request any window of the test makes to the authorization endpoint from now on.
+  const authorizes = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${INSTANCE}/id/connect/authorize`)) authorizes.push(r.url());
+  });
+  const started = Date.now();
+  await page.reload();
+  const reloaded = page.frameLocator('#app');
+  await expect(reloaded.getByTestId('sign-in')).toBeEnabled({ timeout: 5_000 });
+  test.info().annotations.push({ type: 'reload->sign-in', description: `${Date.now() - started} ms` });
+  // Give a late restore the time to show itself, then check that none happened.
+  await page.waitForTimeout(1500);
+  expect(authorizes).toEqual([]);
+  expect(authorizeRequests(await instanceLog(request))).toHaveLength(before);
+  const appFrame = page.frame({ url: (u) => u.href.startsWith(APP_FRAMED) });
+  expect(appFrame, 'the frame still shows the app').toBeTruthy();
+  expect(new URL(appFrame.url()).origin).toBe(APP_FRAMED);
+  await expect(reloaded.getByTestId('auth-error')).toHaveCount(0);
+  // One click brings the session back through the popup (the Instance ID session lives on).
+  const popupOpened = page.context().waitForEvent('page');
+  await reloaded.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await closedWithin(popup, 15_000);
+  await expect(reloaded.getByTestId('user-name')).toHaveText(DEMO.name);
 });
