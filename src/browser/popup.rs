@@ -52,6 +52,15 @@ pub fn is_closed(popup: &Window) -> bool {
     popup.closed().unwrap_or(true)
 }
 
+/// Whether this document has the focus (`document.hasFocus()`): back in front after the
+/// person closed the popup, not while a popup that COOP cut off is still open in front.
+pub fn has_focus() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.has_focus().ok())
+        .unwrap_or(false)
+}
+
 /// Listens for the URL a popup forwards, from exactly that popup and this origin, and for the
 /// same URL on the BroadcastChannel fallback. `accept` decides on the URL (by its state).
 /// Dropping the listener detaches everything.

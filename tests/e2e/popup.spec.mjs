@@ -126,7 +126,11 @@ test('COOP on the Instance ID gives a clear outcome within 15 seconds, never a h
   await control(request, { coop: true });
   const frame = await openHost(page, { sandbox: FULL_SANDBOX });
   const started = Date.now();
+  const popupOpened = page.context().waitForEvent('page');
   await frame.getByTestId('sign-in').click();
+  // The cut-off popup stays in front with the focus (headless Chromium moves no focus itself).
+  await page.evaluate(() => document.activeElement?.blur());
+  await (await popupOpened).bringToFront();
   const error = frame.getByTestId('auth-error');
   await expect(error).toHaveAttribute('data-error-code', 'popup_unreachable', { timeout: 15_000 });
   expect(Date.now() - started).toBeLessThan(15_000);
@@ -236,4 +240,45 @@ test('a reload of the host page after a popup sign-in never sends the frame to t
   const popup = await popupOpened;
   await closedWithin(popup, 15_000);
   await expect(reloaded.getByTestId('user-name')).toHaveText(DEMO.name);
+});
+
+/** Slows the app's frame (its own renderer on another site) like a slow machine. */
+async function throttle(page, rate = 6) {
+  const appFrame = page.frame({ url: (u) => u.href.startsWith(APP_FRAMED) });
+  const cdp = await page.context().newCDPSession(appFrame ?? page).catch(() => page.context().newCDPSession(page));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+}
+
+for (const delay of [0, 5_000]) {
+  test(`a person closing the popup ${delay ? 'after a while' : 'at once'} from a cross-site frame gets popup_closed (slow machine)`, async ({ page }) => {
+    const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+    await expect(frame.getByTestId('sign-in')).toBeEnabled();
+    await throttle(page);
+    const popupOpened = page.context().waitForEvent('page');
+    await frame.getByTestId('sign-in').click();
+    const popup = await popupOpened;
+    await popup.locator('input[name=login]').waitFor();
+    if (delay) await popup.waitForTimeout(delay);
+    await popup.close();
+    const error = frame.getByTestId('auth-error');
+    await expect(error).toHaveAttribute('data-error-code', 'popup_closed', { timeout: 10_000 });
+    await expect(frame.getByTestId('sign-in')).toBeEnabled();
+  });
+}
+
+test('COOP cuts a still-open popup from a cross-site frame: popup_unreachable, not popup_closed (slow machine)', async ({ page, request }) => {
+  await control(request, { coop: true });
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await expect(frame.getByTestId('sign-in')).toBeEnabled();
+  await throttle(page);
+  const popupOpened = page.context().waitForEvent('page');
+  await frame.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  // The popup is in front: the person is reading the login form, the app's frame is not
+  // focused (headless Chromium does not move the focus between windows by itself).
+  await page.evaluate(() => document.activeElement?.blur());
+  await popup.bringToFront();
+  await popup.locator('input[name=login]').waitFor();
+  await expect(frame.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_unreachable', { timeout: 15_000 });
+  expect(popup.isClosed(), 'the popup is still open').toBe(false);
 });
