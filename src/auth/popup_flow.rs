@@ -65,7 +65,13 @@ impl Auth {
             g.get()
         });
         let current = move || POPUP_GENERATION.with(|g| g.get()) == generation;
-        let timeout_ms = instance.config.popup_timeout_secs as f64 * 1000.0;
+        // Never longer than the pending request lives: a popup still open after that could
+        // only bring back an answer the app must refuse.
+        let timeout_secs = instance
+            .config
+            .popup_timeout_secs
+            .min(instance_id::PENDING_LIFETIME_SECS);
+        let timeout_ms = timeout_secs as f64 * 1000.0;
         let wait = PopupWait::start(window, &self.app_base(), &pending.state, timeout_ms);
         spawn_local(async move {
             let url = match wait.outcome().await {

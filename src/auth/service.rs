@@ -166,6 +166,10 @@ impl Auth {
                 .find(|(k, _)| k == "state")
                 .map(|(_, v)| v.into_owned())
         });
+        // Pending requests past their lifetime go, whatever happened to them (an abandoned
+        // sign-in, a closed tab restored); the one this URL answers stays, so its callback can
+        // say "expired" rather than "unknown".
+        purge_stale_pending(returned_state.as_deref());
         if let Some(state) = returned_state {
             if !waits_here(&state)
                 && popup::forward_to_opener(&location::origin_of(&app_base), OPENER_ACK_MS).await
@@ -639,6 +643,23 @@ pub(crate) fn granted_scopes(scope: Option<&str>, instance: &Instance) -> Vec<St
     scope
         .map(|s| s.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_else(|| instance.config.client.scopes().to_vec())
+}
+
+/// Removes every pending sign-in request whose lifetime ([`instance_id::PENDING_LIFETIME_SECS`])
+/// is over, or that cannot be read, except the one for `keep` (a state just answered).
+fn purge_stale_pending(keep: Option<&str>) {
+    let now = clock::now();
+    for key in storage::keys_with_prefix(PENDING_PREFIX) {
+        if keep.is_some() && key.strip_prefix(PENDING_PREFIX) == keep {
+            continue;
+        }
+        let stale = storage::get(&key)
+            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok())
+            .is_none_or(|pending| pending.is_expired(now));
+        if stale {
+            storage::remove(&key);
+        }
+    }
 }
 
 /// True when this tab itself sent the request that `state` answers: a pending redirect

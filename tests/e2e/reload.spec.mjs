@@ -101,3 +101,27 @@ for (const hostile of ['//evil.example/x', '/%2F%2Fevil.example/x', '/%5Cevil.ex
     await expectNoSecretsStored(page, seen);
   });
 }
+
+test('pending requests past their 10 minutes (or unreadable) are purged at start-up; a fresh one stays', async ({ page }) => {
+  await page.goto('/');
+  // Two abandoned redirect sign-ins: the Instance ID's login form is left each time.
+  for (let i = 0; i < 2; i += 1) {
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL((u) => u.origin === INSTANCE);
+    await page.goto('/');
+    await expect(page.getByTestId('sign-in')).toBeEnabled();
+  }
+  const keys = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('erpnet.pending.')));
+  expect(keys).toHaveLength(2);
+  const [stale, fresh] = keys;
+  await page.evaluate((key) => {
+    const pending = JSON.parse(sessionStorage.getItem(key));
+    pending.created_at -= 601;
+    sessionStorage.setItem(key, JSON.stringify(pending));
+    sessionStorage.setItem('erpnet.pending.unreadable', '{"not":"a pending request"}');
+  }, stale);
+  await page.reload();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  const left = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('erpnet.pending.')));
+  expect(left).toEqual([fresh]);
+});
