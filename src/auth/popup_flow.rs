@@ -20,9 +20,6 @@ use crate::browser::{clock, frame, location, popup, random::BrowserRandom};
 const POPUP_SIZE: (i32, i32) = (520, 680);
 /// How often the opener looks at the popup.
 const POLL_MS: i32 = 200;
-/// A popup that reads as closed this soon after opening was most likely cut off by the
-/// provider's Cross-Origin-Opener-Policy, not closed by a person.
-const SEVERED_WITHIN_MS: f64 = 4000.0;
 /// After the popup reads as closed, how long a message may still be on its way.
 const GRACE_MS: f64 = 1000.0;
 /// After a sign-out popup reads as closed, how long its confirmation may still arrive on the
@@ -68,7 +65,13 @@ impl Auth {
             g.get()
         });
         let current = move || POPUP_GENERATION.with(|g| g.get()) == generation;
-        let timeout_ms = instance.config.popup_timeout_secs as f64 * 1000.0;
+        // Never longer than the pending request lives: a popup still open after that could
+        // only bring back an answer the app must refuse.
+        let timeout_secs = instance
+            .config
+            .popup_timeout_secs
+            .min(instance_id::PENDING_LIFETIME_SECS);
+        let timeout_ms = timeout_secs as f64 * 1000.0;
         let wait = PopupWait::start(window, &self.app_base(), &pending.state, timeout_ms);
         spawn_local(async move {
             let url = match wait.outcome().await {
@@ -164,6 +167,7 @@ impl PopupWait {
             return Outcome::Failed(PopupError::Unreachable);
         }
         let mut closed_at: Option<f64> = None;
+        let mut back_in_focus = false;
         loop {
             if let Some(url) = self.take_url() {
                 return Outcome::Returned(url);
@@ -177,12 +181,15 @@ impl PopupWait {
                 closed_at = Some(elapsed);
             }
             if let Some(at) = closed_at {
+                // The signal that tells a closed popup from a cut one: a person who closes
+                // the popup is back in this window, which has the focus again; a popup whose
+                // link COOP cut is still open, in front, holding the focus. Looked at during
+                // the whole grace period, so a slow machine or a late focus does not matter.
+                back_in_focus |= popup::has_focus();
                 if elapsed - at > GRACE_MS {
-                    // Closed this early, the popup was most likely cut off by COOP: it can
-                    // still answer on the BroadcastChannel, unless this frame sits on another
-                    // site, whose channel the browser keeps apart.
-                    let severed = at < SEVERED_WITHIN_MS;
-                    return Outcome::Failed(if severed && frame::is_cross_site_framed() {
+                    // Cut off, the popup can still answer on the BroadcastChannel, unless this
+                    // frame sits on another site, whose channel the browser keeps apart.
+                    return Outcome::Failed(if !back_in_focus && frame::is_cross_site_framed() {
                         PopupError::Unreachable
                     } else {
                         PopupError::Closed

@@ -27,6 +27,8 @@ const SIGNED_IN_FLAG: &str = "erpnet.signed_in";
 const SILENT_KEY: &str = "erpnet.silent";
 /// sessionStorage: the state sent with a sign-out, checked when the browser comes back.
 const LOGOUT_KEY: &str = "erpnet.logout";
+/// How long a popup waits for its opener to acknowledge the URL it forwarded.
+const OPENER_ACK_MS: i32 = 2000;
 /// BroadcastChannel message: a tab signed out.
 const SIGNED_OUT: &str = "signed-out";
 /// Errors of a silent (`prompt=none`) restore that only mean "not signed in any more"
@@ -131,12 +133,14 @@ impl Auth {
         self.app_base.get_value()
     }
 
-    /// A link to an app path (`/explorer`) below the base path the app is served under.
+    /// A link to an app path (`/explorer`) below the base path the app is served under. The
+    /// path goes through [`sanitize_return_path`] (the one check for every navigation after
+    /// a flow): anything but a plain app path becomes the start page.
     pub fn href(&self, path: &str) -> String {
         let base = url::Url::parse(&self.app_base())
             .map(|u| u.path().trim_end_matches('/').to_owned())
             .unwrap_or_default();
-        format!("{base}{path}")
+        format!("{base}{}", sanitize_return_path(path))
     }
 
     /// The instance, when start-up succeeded.
@@ -154,11 +158,24 @@ impl Auth {
             return;
         }
         // A popup this app opened, back from the Instance ID: hand the URL (code or logout
-        // state) to the opener and close; the opener does the rest.
-        let returned =
-            location::current_url().is_some_and(|u| u.query_pairs().any(|(k, _)| k == "state"));
-        if returned && popup::forward_to_opener(&location::origin_of(&app_base)) {
-            return;
+        // state) to the opener, which does the rest. Not when this tab itself is waiting for
+        // that state (a redirect flow, also in a tab another site opened), and only to an
+        // opener of this origin that acknowledges the state; otherwise it is handled here.
+        let returned_state = location::current_url().and_then(|u| {
+            u.query_pairs()
+                .find(|(k, _)| k == "state")
+                .map(|(_, v)| v.into_owned())
+        });
+        // Pending requests past their lifetime go, whatever happened to them (an abandoned
+        // sign-in, a closed tab restored); the one this URL answers stays, so its callback can
+        // say "expired" rather than "unknown".
+        purge_stale_pending(returned_state.as_deref());
+        if let Some(state) = returned_state {
+            if !waits_here(&state)
+                && popup::forward_to_opener(&location::origin_of(&app_base), OPENER_ACK_MS).await
+            {
+                return;
+            }
         }
         // Coming back from the Instance ID: reuse what the sign-in page already discovered,
         // so the token POST is the only request on the critical path.
@@ -184,14 +201,21 @@ impl Auth {
         self.listen_to_other_tabs();
         self.finish_sign_out();
         if self.should_restore() {
-            // Reload: memory is gone, but the Instance ID session may still be alive. Ask it
-            // without any UI; `login_required` brings the sign-in button back quietly.
             storage::remove(SIGNED_IN_FLAG);
-            let path = location::current_url()
-                .map(|u| self.app_path(&u))
-                .unwrap_or_else(|| "/".to_owned());
-            self.redirect(&instance, &path, true);
-            return;
+            // Inside a frame the restore would navigate the frame itself to the Instance ID,
+            // which refuses to be framed ("refused to connect"), and a popup needs a click: the
+            // sign-in button comes back instead (one click, and the popup usually returns at
+            // once on the Instance ID's own session). The refresh token lived in memory only,
+            // so nothing else survives a reload.
+            if !frame::is_framed() {
+                // Reload: memory is gone, but the Instance ID session may still be alive. Ask
+                // it without any UI; `login_required` brings the sign-in button back quietly.
+                let path = location::current_url()
+                    .map(|u| self.app_path(&u))
+                    .unwrap_or_else(|| "/".to_owned());
+                self.redirect(&instance, &path, true);
+                return;
+            }
         }
         if self.jwks.get_untracked().is_none() {
             // Fetched early so it is ready before any token response arrives.
@@ -224,6 +248,10 @@ impl Auth {
     }
 
     fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) {
+        // A framed app never navigates its own frame to the Instance ID, whoever asks.
+        if frame::is_framed() {
+            return;
+        }
         self.busy.set(true);
         self.error.set(None);
         let pending = PendingRequest::new(&mut BrowserRandom, clock::now(), return_path);
@@ -240,7 +268,7 @@ impl Auth {
         if silent {
             storage::set(
                 SILENT_KEY,
-                &format!("{}\n{return_path}", pending.state.as_str()),
+                &format!("{}\n{}", pending.state.as_str(), pending.return_path),
             );
         } else {
             storage::remove(SILENT_KEY);
@@ -615,6 +643,32 @@ pub(crate) fn granted_scopes(scope: Option<&str>, instance: &Instance) -> Vec<St
     scope
         .map(|s| s.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_else(|| instance.config.client.scopes().to_vec())
+}
+
+/// Removes every pending sign-in request whose lifetime ([`instance_id::PENDING_LIFETIME_SECS`])
+/// is over, or that cannot be read, except the one for `keep` (a state just answered).
+fn purge_stale_pending(keep: Option<&str>) {
+    let now = clock::now();
+    for key in storage::keys_with_prefix(PENDING_PREFIX) {
+        if keep.is_some() && key.strip_prefix(PENDING_PREFIX) == keep {
+            continue;
+        }
+        let stale = storage::get(&key)
+            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok())
+            .is_none_or(|pending| pending.is_expired(now));
+        if stale {
+            storage::remove(&key);
+        }
+    }
+}
+
+/// True when this tab itself sent the request that `state` answers: a pending redirect
+/// sign-in or a redirect sign-out (both kept in this tab's sessionStorage).
+fn waits_here(state: &str) -> bool {
+    let logout = storage::get(LOGOUT_KEY)
+        .and_then(|json| serde_json::from_str::<State>(&json).ok())
+        .is_some_and(|expected| expected.as_str() == state);
+    logout || storage::get(&format!("{PENDING_PREFIX}{state}")).is_some()
 }
 
 pub(crate) async fn fetch_jwks(instance: &Instance) -> Result<JwkSet, SignInError> {

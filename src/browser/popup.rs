@@ -52,6 +52,15 @@ pub fn is_closed(popup: &Window) -> bool {
     popup.closed().unwrap_or(true)
 }
 
+/// Whether this document has the focus (`document.hasFocus()`): back in front after the
+/// person closed the popup, not while a popup that COOP cut off is still open in front.
+pub fn has_focus() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.has_focus().ok())
+        .unwrap_or(false)
+}
+
 /// Listens for the URL a popup forwards, from exactly that popup and this origin, and for the
 /// same URL on the BroadcastChannel fallback. `accept` decides on the URL (by its state).
 /// Dropping the listener detaches everything.
@@ -81,6 +90,12 @@ impl Listener {
             }
             if let Some(url) = event.data().as_string() {
                 if rec.borrow().is_none() && acc(&url) {
+                    // Tells the popup its answer was taken (it closes only then).
+                    if let Some(source) = event.source() {
+                        let source = source.unchecked_into::<Window>();
+                        let ack = JsValue::from_str(&format!("{ACK_PREFIX}{url}"));
+                        let _ = source.post_message(&ack, &origin);
+                    }
                     *rec.borrow_mut() = Some(url);
                 }
             }
@@ -127,9 +142,11 @@ impl Drop for Listener {
     }
 }
 
-/// In a popup the app opened: hands this window's URL to the opener and closes. Returns
-/// false when this is not such a popup (no opener of this origin).
-pub fn forward_to_opener(origin: &str) -> bool {
+/// In a popup the app opened: hands this window's URL to the opener and closes once the
+/// opener acknowledges it. Only an opener of this very origin is asked (a page of another site
+/// that opened this tab gets nothing), and only an opener waiting for this state answers, so
+/// false (handle the URL here) when there is no such opener or no answer within `wait_ms`.
+pub async fn forward_to_opener(origin: &str, wait_ms: i32) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
@@ -140,20 +157,60 @@ pub fn forward_to_opener(origin: &str) -> bool {
         .opener()
         .ok()
         .filter(|o| !o.is_null() && !o.is_undefined());
-    // The opener is another realm's WindowProxy: `instanceof Window` is false for it, so the
-    // cast is unchecked (postMessage is all that is called on it).
-    let Some(opener) = opener.map(|o| o.unchecked_into::<Window>()) else {
+    let Some(opener) = opener else {
         return false;
     };
-    // Exact target origin: only the app itself may read the code.
-    if opener
-        .post_message(&JsValue::from_str(&href), origin)
+    if opener_origin(&opener).as_deref() != Some(origin) {
+        return false;
+    }
+    // The opener is another realm's WindowProxy: `instanceof Window` is false for it, so the
+    // cast is unchecked (postMessage is all that is called on it).
+    let opener = opener.unchecked_into::<Window>();
+    let acked = Rc::new(RefCell::new(false));
+    let (flag, expected, from) = (acked.clone(), format!("{ACK_PREFIX}{href}"), opener.clone());
+    let own_origin = origin.to_owned();
+    let on_ack = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let from_opener = event
+            .source()
+            .is_some_and(|s| js_sys::Object::is(&s, &JsValue::from(from.clone())));
+        if from_opener
+            && event.origin() == own_origin
+            && event.data().as_string().as_deref() == Some(expected.as_str())
+        {
+            *flag.borrow_mut() = true;
+        }
+    });
+    let on_ack_fn: &js_sys::Function = on_ack.as_ref().unchecked_ref();
+    if window
+        .add_event_listener_with_callback("message", on_ack_fn)
         .is_err()
     {
         return false;
     }
-    let _ = window.close();
-    true
+    // Exact target origin: only the app itself may read the code.
+    let posted = opener
+        .post_message(&JsValue::from_str(&href), origin)
+        .is_ok();
+    let mut waited = 0;
+    while posted && waited < wait_ms && !*acked.borrow() {
+        crate::browser::clock::sleep_ms(25).await;
+        waited += 25;
+    }
+    let _ = window.remove_event_listener_with_callback("message", on_ack_fn);
+    let taken = *acked.borrow();
+    if taken {
+        let _ = window.close();
+    }
+    taken
+}
+
+/// The origin of `opener`'s document, or `None` when it is on another origin (reading a
+/// cross-origin Location's `origin` throws) or cannot be read.
+fn opener_origin(opener: &JsValue) -> Option<String> {
+    let location = js_sys::Reflect::get(opener, &JsValue::from_str("location")).ok()?;
+    js_sys::Reflect::get(&location, &JsValue::from_str("origin"))
+        .ok()?
+        .as_string()
 }
 
 /// In a window whose opener link was cut: sends `href` (this window's callback URL, as it

@@ -18,12 +18,7 @@ pub fn SignInButton() -> impl IntoView {
         let path = location::current_url()
             .map(|u| auth.app_path(&u))
             .unwrap_or_else(|| "/".to_owned());
-        // The callback page is no place to come back to.
-        let path = if path.starts_with("/signin-callback") {
-            "/".to_owned()
-        } else {
-            path
-        };
+        // Checked (the callback page included) by `sanitize_return_path` in the pending request.
         auth.sign_in(&path);
     };
     view! {

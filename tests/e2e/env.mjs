@@ -13,3 +13,6 @@ export const DEMO = { login: 'demo', password: 'demo-password', name: 'Demo User
 export const HOST_PORT = 8414;
 export const HOST = `http://localhost:${HOST_PORT}`;
 export const APP_FRAMED = `http://127.0.0.1:${APP_PORT}`;
+/** dist/ on a static host that applies dist/_headers as a CDN does (issue 12): another site than HOST. */
+export const CDN_PORT = 8415;
+export const APP_CDN = `http://127.0.0.1:${CDN_PORT}`;

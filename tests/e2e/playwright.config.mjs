@@ -2,7 +2,9 @@
 // dev/instance stand-in. Uses Debian's Chromium; never downloads a browser.
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { APP, APP_STATIC, APP_SUB, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT, STATIC_PORT, HOST_PORT } from './env.mjs';
+import {
+  APP, APP_CDN, APP_STATIC, APP_SUB, CDN_PORT, HOST, INSTANCE, INSTANCE_PORT, APP_PORT, SUB_PORT, STATIC_PORT, HOST_PORT,
+} from './env.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -35,7 +37,7 @@ export default defineConfig({
       env: {
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('STANDIN_'))),
         PORT: String(INSTANCE_PORT),
-        APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/,${APP_STATIC}/`,
+        APP_BASES: `${APP}/,http://127.0.0.1:${APP_PORT}/,${APP_SUB}/,${APP_STATIC}/,${APP_CDN}/`,
       },
       url: `${INSTANCE}/id/.well-known/openid-configuration`,
       // The stand-in listens before its request handler is attached, so a readiness probe that
@@ -61,6 +63,14 @@ export default defineConfig({
       command: `node tests/e2e/static-host.mjs --dir dist --port ${STATIC_PORT} --config tests/e2e/config.e2e.json`,
       cwd: root,
       url: `http://127.0.0.1:${STATIC_PORT}/`,
+      reuseExistingServer: false,
+    },
+    {
+      // dist/_headers applied as a CDN reads it; its placeholders pointed at the test hosts.
+      command: `node tests/e2e/static-host.mjs --dir dist --port ${CDN_PORT} --config tests/e2e/config.e2e.json `
+        + `--headers dist/_headers --replace "https://mycompany.my.erp.net=>${INSTANCE}" --replace "https://*.my.erp.net=>${HOST}"`,
+      cwd: root,
+      url: `http://127.0.0.1:${CDN_PORT}/`,
       reuseExistingServer: false,
     },
     {

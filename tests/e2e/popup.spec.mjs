@@ -1,7 +1,9 @@
 // Embedded in an iframe on another site: popup sign-in and sign-out (issue 5).
 // The host page is on http://localhost:8414, the app in the frame on http://127.0.0.1:8411.
 import { test, expect } from '@playwright/test';
-import { closedWithin, control, logIn, openHost, resetInstance, withConfig } from './helpers.mjs';
+import {
+  authorizeRequests, closedWithin, control, instanceLog, logIn, openHost, resetInstance, withConfig,
+} from './helpers.mjs';
 import { APP, APP_FRAMED, DEMO, HOST, INSTANCE } from './env.mjs';
 
 const FULL_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-forms';
@@ -124,7 +126,11 @@ test('COOP on the Instance ID gives a clear outcome within 15 seconds, never a h
   await control(request, { coop: true });
   const frame = await openHost(page, { sandbox: FULL_SANDBOX });
   const started = Date.now();
+  const popupOpened = page.context().waitForEvent('page');
   await frame.getByTestId('sign-in').click();
+  // The cut-off popup stays in front with the focus (headless Chromium moves no focus itself).
+  await page.evaluate(() => document.activeElement?.blur());
+  await (await popupOpened).bringToFront();
   const error = frame.getByTestId('auth-error');
   await expect(error).toHaveAttribute('data-error-code', 'popup_unreachable', { timeout: 15_000 });
   expect(Date.now() - started).toBeLessThan(15_000);
@@ -204,4 +210,75 @@ test('inside the frame, a 401 asks to sign in again through the popup and the pa
   await closedWithin(popup, 15_000);
   await expect(frame.getByTestId('row-count')).toHaveText('3 rows');
   expect(page.url().startsWith(HOST)).toBe(true);
+});
+
+test('a reload of the host page after a popup sign-in never sends the frame to the Instance ID', async ({ page, request }) => {
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await popupSignIn(page, frame);
+  const before = authorizeRequests(await instanceLog(request)).length;
+  // Every request any window of the test makes to the authorization endpoint from now on.
+  const authorizes = [];
+  page.context().on('request', (r) => {
+    if (r.url().startsWith(`${INSTANCE}/id/connect/authorize`)) authorizes.push(r.url());
+  });
+  const started = Date.now();
+  await page.reload();
+  const reloaded = page.frameLocator('#app');
+  await expect(reloaded.getByTestId('sign-in')).toBeEnabled({ timeout: 5_000 });
+  test.info().annotations.push({ type: 'reload->sign-in', description: `${Date.now() - started} ms` });
+  // Give a late restore the time to show itself, then check that none happened.
+  await page.waitForTimeout(1500);
+  expect(authorizes).toEqual([]);
+  expect(authorizeRequests(await instanceLog(request))).toHaveLength(before);
+  const appFrame = page.frame({ url: (u) => u.href.startsWith(APP_FRAMED) });
+  expect(appFrame, 'the frame still shows the app').toBeTruthy();
+  expect(new URL(appFrame.url()).origin).toBe(APP_FRAMED);
+  await expect(reloaded.getByTestId('auth-error')).toHaveCount(0);
+  // One click brings the session back through the popup (the Instance ID session lives on).
+  const popupOpened = page.context().waitForEvent('page');
+  await reloaded.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await closedWithin(popup, 15_000);
+  await expect(reloaded.getByTestId('user-name')).toHaveText(DEMO.name);
+});
+
+/** Slows the app's frame (its own renderer on another site) like a slow machine. */
+async function throttle(page, rate = 6) {
+  const appFrame = page.frame({ url: (u) => u.href.startsWith(APP_FRAMED) });
+  const cdp = await page.context().newCDPSession(appFrame ?? page).catch(() => page.context().newCDPSession(page));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+}
+
+for (const delay of [0, 5_000]) {
+  test(`a person closing the popup ${delay ? 'after a while' : 'at once'} from a cross-site frame gets popup_closed (slow machine)`, async ({ page }) => {
+    const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+    await expect(frame.getByTestId('sign-in')).toBeEnabled();
+    await throttle(page);
+    const popupOpened = page.context().waitForEvent('page');
+    await frame.getByTestId('sign-in').click();
+    const popup = await popupOpened;
+    await popup.locator('input[name=login]').waitFor();
+    if (delay) await popup.waitForTimeout(delay);
+    await popup.close();
+    const error = frame.getByTestId('auth-error');
+    await expect(error).toHaveAttribute('data-error-code', 'popup_closed', { timeout: 10_000 });
+    await expect(frame.getByTestId('sign-in')).toBeEnabled();
+  });
+}
+
+test('COOP cuts a still-open popup from a cross-site frame: popup_unreachable, not popup_closed (slow machine)', async ({ page, request }) => {
+  await control(request, { coop: true });
+  const frame = await openHost(page, { sandbox: FULL_SANDBOX });
+  await expect(frame.getByTestId('sign-in')).toBeEnabled();
+  await throttle(page);
+  const popupOpened = page.context().waitForEvent('page');
+  await frame.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  // The popup is in front: the person is reading the login form, the app's frame is not
+  // focused (headless Chromium does not move the focus between windows by itself).
+  await page.evaluate(() => document.activeElement?.blur());
+  await popup.bringToFront();
+  await popup.locator('input[name=login]').waitFor();
+  await expect(frame.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_unreachable', { timeout: 15_000 });
+  expect(popup.isClosed(), 'the popup is still open').toBe(false);
 });

@@ -2,9 +2,9 @@
 // authorization while the Instance ID session lives, and falls back quietly when it does not.
 import { test, expect } from '@playwright/test';
 import {
-  authorizeRequests, expectNoSecretsStored, instanceLog, resetInstance, signIn, tokenRequests, watchSecrets,
+  authorizeRequests, control, expectNoSecretsStored, instanceLog, resetInstance, signIn, tokenRequests, watchSecrets,
 } from './helpers.mjs';
-import { DEMO, INSTANCE } from './env.mjs';
+import { APP, DEMO, INSTANCE } from './env.mjs';
 
 const SIGNED_IN_FLAG = 'erpnet.signed_in';
 
@@ -75,4 +75,53 @@ test('only the "was signed in" flag, no Instance ID session: quiet sign-in butto
   await expect(page.getByTestId('sign-in')).toBeEnabled();
   expect(authorizeRequests(await instanceLog(request))).toHaveLength(1);
   await expectNoSecretsStored(page, seen);
+});
+
+for (const hostile of ['//evil.example/x', '/%2F%2Fevil.example/x', '/%5Cevil.example/x', '/signin-callback']) {
+  test(`no open redirect: ${hostile} after a failed silent restore lands on the start page`, async ({ page, request }) => {
+    const seen = watchSecrets(page);
+    const elsewhere = [];
+    await page.context().route((u) => u.hostname === 'evil.example', (route) => {
+      elsewhere.push(route.request().url());
+      return route.abort();
+    });
+    await signIn(page);
+    // The Instance ID session is gone as far as prompt=none goes.
+    await control(request, { promptNoneError: 'login_required' });
+    await page.goto(`${APP}${hostile}`);
+    await expect(page.getByTestId('sign-in')).toBeEnabled();
+    await page.waitForLoadState('networkidle');
+    const url = new URL(page.url());
+    expect(url.origin).toBe(APP);
+    expect(url.pathname).toBe('/');
+    expect(elsewhere).toEqual([]);
+    await expect(page.getByTestId('auth-error')).toHaveCount(0);
+    const log = await instanceLog(request);
+    expect(authorizeRequests(log).map((e) => e.query.prompt)).toEqual([undefined, 'none']);
+    await expectNoSecretsStored(page, seen);
+  });
+}
+
+test('pending requests past their 10 minutes (or unreadable) are purged at start-up; a fresh one stays', async ({ page }) => {
+  await page.goto('/');
+  // Two abandoned redirect sign-ins: the Instance ID's login form is left each time.
+  for (let i = 0; i < 2; i += 1) {
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL((u) => u.origin === INSTANCE);
+    await page.goto('/');
+    await expect(page.getByTestId('sign-in')).toBeEnabled();
+  }
+  const keys = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('erpnet.pending.')));
+  expect(keys).toHaveLength(2);
+  const [stale, fresh] = keys;
+  await page.evaluate((key) => {
+    const pending = JSON.parse(sessionStorage.getItem(key));
+    pending.created_at -= 601;
+    sessionStorage.setItem(key, JSON.stringify(pending));
+    sessionStorage.setItem('erpnet.pending.unreadable', '{"not":"a pending request"}');
+  }, stale);
+  await page.reload();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  const left = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('erpnet.pending.')));
+  expect(left).toEqual([fresh]);
 });
