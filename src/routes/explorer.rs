@@ -62,7 +62,8 @@ pub fn Explorer() -> impl IntoView {
     });
     // Pages fetched for the current query (by URL) and each page number's link.
     let cache = StoredValue::new(HashMap::<String, Page>::new());
-    let history = StoredValue::new(Vec::<Option<String>>::new());
+    // By page number (a map: `n` comes from the address bar and may be any number).
+    let history = StoredValue::new(HashMap::<u32, Option<String>>::new());
     let cached_for = StoredValue::new(String::new());
     let waiting = RwSignal::new(None::<u32>);
     // True while the latest query runs (the table of the last one stays meanwhile).
@@ -113,23 +114,22 @@ pub fn Explorer() -> impl IntoView {
             if cached_for.get_value() != base {
                 cached_for.set_value(base);
                 cache.update_value(HashMap::clear);
-                history.update_value(Vec::clear);
+                history.update_value(HashMap::clear);
             }
             let url = match q.url(&root) {
                 Ok(u) => u,
                 Err(e) => return Some(Err(e)),
             };
-            let n = q.n as usize;
+            let n = q.n;
             history.update_value(|h| {
-                if h.len() < n {
-                    h.resize(n, None);
-                }
-                h[n - 1] = q.page.clone();
+                h.insert(n, q.page.clone());
             });
-            let previous = (n >= 2)
-                .then(|| history.with_value(|h| h.get(n - 2).cloned()))
-                .flatten()
-                .filter(|p| n == 2 || p.is_some());
+            // Page 1 needs no link; a later page's link is known once this tab has been there.
+            let previous = match n {
+                0 | 1 => None,
+                2 => Some(None),
+                _ => history.with_value(|h| h.get(&(n - 1)).cloned()),
+            };
             let page = match cache.with_value(|c| c.get(url.as_str()).cloned()) {
                 Some(page) => page,
                 None => {
@@ -322,7 +322,7 @@ fn ResultTable(
         Some(Ok(link)) => (
             Some(href(ExplorerQuery {
                 page: Some(link),
-                n: query.n + 1,
+                n: query.n.saturating_add(1),
                 ..query.clone()
             })),
             None,
