@@ -167,7 +167,6 @@ impl PopupWait {
             return Outcome::Failed(PopupError::Unreachable);
         }
         let mut closed_at: Option<f64> = None;
-        let mut back_in_focus = false;
         loop {
             if let Some(url) = self.take_url() {
                 return Outcome::Returned(url);
@@ -181,12 +180,12 @@ impl PopupWait {
                 closed_at = Some(elapsed);
             }
             if let Some(at) = closed_at {
-                // The signal that tells a closed popup from a cut one: a person who closes
-                // the popup is back in this window, which has the focus again; a popup whose
-                // link COOP cut is still open, in front, holding the focus. Looked at during
-                // the whole grace period, so a slow machine or a late focus does not matter.
-                back_in_focus |= popup::has_focus();
                 if elapsed - at > GRACE_MS {
+                    // The signal that tells a closed popup from a cut one: a person who closes
+                    // the popup is back in this window, which has the focus again; a popup
+                    // whose link COOP cut is still open, in front, holding the focus. Read at
+                    // the end of the grace period, when the focus has settled.
+                    let back_in_focus = popup::has_focus();
                     // Cut off, the popup can still answer on the BroadcastChannel, unless this
                     // frame sits on another site, whose channel the browser keeps apart.
                     return Outcome::Failed(if !back_in_focus && frame::is_cross_site_framed() {
