@@ -154,6 +154,7 @@ impl Auth {
     async fn start(self) {
         let app_base = self.app_base();
         if app_base.is_empty() {
+            scrub_callback_params();
             self.phase.set(Phase::Failed(StartError::NoBase.into()));
             return;
         }
@@ -190,6 +191,9 @@ impl Auth {
             None => match Instance::discover(&app_base).await {
                 Ok(instance) => instance,
                 Err(e) => {
+                    // No code can be redeemed now; it must not stay in the address bar (or
+                    // history) either.
+                    scrub_callback_params();
                     self.phase.set(Phase::Failed(e.into()));
                     return;
                 }
@@ -625,6 +629,14 @@ impl Auth {
         if resp.date.is_some() {
             self.clock_offset.set(resp.clock_offset(clock::now()));
         }
+    }
+}
+
+/// Drops an authorization response (`code`, `state`, `error`, `session_state`, `iss`, `#_=_`)
+/// from the address bar, when start-up fails before the callback can be handled.
+fn scrub_callback_params() {
+    if let Some(url) = location::current_url().filter(instance_id::callback_params_present) {
+        location::replace_url(instance_id::strip_callback_params(&url).as_str());
     }
 }
 

@@ -48,6 +48,7 @@ pub fn Diagnostics() -> impl IntoView {
                         ("pkce-methods", "PKCE methods", list(&m.code_challenge_methods_supported)),
                         ("s256", "S256 advertised", yes_no(s256).to_owned()),
                         ("iss-param", "RFC 9207 iss advertised", yes_no(m.authorization_response_iss_parameter_supported).to_owned()),
+                        ("token-hosts", "Where tokens are sent", token_destinations(&i)),
                         ("webcrypto", "Signature checks (WebCrypto)", if webcrypto::available() { "available".to_owned() } else {
                             "unavailable: sign-in cannot finish; serve the app over https".to_owned() }),
                     ];
@@ -117,4 +118,34 @@ fn describe_offset(secs: i64) -> String {
         format!("{abs} s")
     };
     format!("{amount} {way} the server's time (corrected for the ID-token time checks)")
+}
+
+/// Every URL a token leaves the app for, as the code sends them: codes and refresh tokens to
+/// the token endpoint, refresh tokens to the revocation endpoint, the access token below the
+/// OData root (and to the model endpoint beside it) and to userinfo.
+fn token_destinations(i: &crate::auth::Instance) -> String {
+    let m = &i.metadata;
+    let mut lines = vec![
+        format!("code, refresh token: {}", m.token_endpoint),
+        format!(
+            "access token: {}… and {}",
+            i.odata_root,
+            current_model(&i.odata_root)
+        ),
+    ];
+    if let Some(u) = &m.userinfo_endpoint {
+        lines.push(format!("access token: {u}"));
+    }
+    if let Some(u) = &m.revocation_endpoint {
+        lines.push(format!("refresh token (sign-out): {u}"));
+    }
+    lines.join("; ")
+}
+
+/// The model endpoint beside the OData root, as `ServiceRoot` allows it.
+fn current_model(odata_root: &str) -> String {
+    instance_id::service_root::ServiceRoot::parse(odata_root)
+        .ok()
+        .and_then(|r| r.current_model_url())
+        .map_or_else(|| "(none)".to_owned(), |u| u.to_string())
 }

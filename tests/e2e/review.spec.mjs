@@ -2,7 +2,7 @@
 // RFC 9207 check of the callback (even with the right state), the sign-out state check, the
 // BroadcastChannel state filter.
 import { test, expect } from '@playwright/test';
-import { logIn, instanceLog, resetInstance, signIn, tokenRequests } from './helpers.mjs';
+import { logIn, instanceLog, resetInstance, signIn, tokenRequests, withConfig } from './helpers.mjs';
 import { APP, DEMO, INSTANCE } from './env.mjs';
 
 const ISS_MODE = process.env.E2E_MODE === 'iss';
@@ -96,4 +96,68 @@ test('the BroadcastChannel fallback takes only the state the popup sign-in waits
   await other.close();
   await logIn(popup);
   await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+});
+
+test('key rotation: a JWKS without the ID token\'s kid is fetched once more and sign-in completes', async ({ page }) => {
+  // The keys the app holds (fetched early, carried across the redirect) name another kid, as
+  // after a rotation; the ID token's kid is then unknown and the app must refetch once.
+  let served = 0;
+  await page.context().route('**/id/.well-known/openid-configuration/jwks', async (route) => {
+    served += 1;
+    if (served > 1) return route.continue();
+    const response = await route.fetch();
+    const jwks = await response.json();
+    for (const k of jwks.keys) k.kid = 'ROTATED-AWAY';
+    return route.fulfill({ response, json: jwks });
+  });
+  await signIn(page);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  expect(served).toBe(2);
+});
+
+test('start-up failing on the callback page still takes code and state out of the address bar', async ({ page }) => {
+  await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
+  await page.goto('/signin-callback?code=SplxlOBeZQQYbYS6WxSbIA&state=abc&session_state=x.y#_=_');
+  await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'config_invalid');
+  const url = new URL(page.url());
+  expect(url.searchParams.has('code')).toBe(false);
+  expect(url.searchParams.has('state')).toBe(false);
+  expect(url.searchParams.has('session_state')).toBe(false);
+  expect(url.hash).toBe('');
+  await expect(page.getByTestId('auth-error')).not.toContainText('SplxlOBeZQQYbYS6WxSbIA');
+});
+
+test('no text of the callback URL reaches the screen before the state check', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  const lure = 'Call support at +1-555-0100';
+  const q = new URLSearchParams([['code', 'x'], ['state', 'not-ours'], [lure, '1'], [lure, '2']]);
+  await page.goto(`/signin-callback?${q}`);
+  const error = page.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'state_mismatch');
+  await expect(page.locator('body')).not.toContainText('555-0100');
+});
+
+test('the Diagnostics page lists every place a token is sent', async ({ page }) => {
+  await page.goto('/diagnostics');
+  const row = page.getByTestId('diag-token-hosts');
+  await expect(row).toContainText(`${INSTANCE}/id/connect/token`);
+  await expect(row).toContainText(`${INSTANCE}/api/domain/odata/`);
+  await expect(row).toContainText(`${INSTANCE}/api/domain/currentmodel`);
+  await expect(row).toContainText(`${INSTANCE}/id/connect/userinfo`);
+  await expect(row).toContainText(`${INSTANCE}/id/connect/revocation`);
+});
+
+test('a popup never waits longer than its pending request lives (10 minutes), whatever popup_timeout_seconds says', async ({ page, context }) => {
+  await withConfig(context, { sign_in_mode: 'popup', popup_timeout_seconds: 3600 });
+  await context.clock.install();
+  await page.goto(APP);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByTestId('sign-in').click();
+  await popupOpened;
+  await context.clock.fastForward('09:00');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  await context.clock.fastForward('01:30');
+  await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_timeout');
 });

@@ -192,12 +192,20 @@ pub fn parse_callback(url: &Url) -> Result<CallbackResponse, CallbackError> {
         }
         fragment
     };
+    // RFC 6749 3.1: response parameters must not repeat. Only the known ones are named in
+    // the error: nothing of the URL's own text reaches the screen before the state check
+    // (an unknown parameter, repeated or not, is ignored).
     let mut seen: Vec<&str> = Vec::new();
     for (k, _) in &params {
-        if seen.contains(&k.as_str()) {
-            return Err(CallbackError::DuplicateParameter { name: k.clone() });
+        let Some(known) = CALLBACK_PARAMS.iter().find(|p| **p == k.as_str()) else {
+            continue;
+        };
+        if seen.contains(known) {
+            return Err(CallbackError::DuplicateParameter {
+                name: (*known).to_owned(),
+            });
         }
-        seen.push(k);
+        seen.push(known);
     }
     let take = |name: &str| {
         params
@@ -405,6 +413,11 @@ mod tests {
             parse_callback(&url("?code=a&state=1&state=2")),
             Err(CallbackError::DuplicateParameter { .. })
         ));
+        // A repeated unknown parameter is ignored: its name (text of the URL, e.g. a phishing
+        // line) never reaches an error message before the state check.
+        let lure = "Call+support+at+%2B1-555-0100";
+        let r = parse_callback(&url(&format!("?code=a&state=s&{lure}=1&{lure}=2")));
+        assert!(matches!(r, Ok(CallbackResponse::Code { .. })));
         assert!(matches!(
             parse_callback(&url("?code=&state=1")),
             Err(CallbackError::EmptyParameter { name: "code" })

@@ -149,6 +149,29 @@ proptest! {
         prop_assert!(validate_id_token(&t, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
     }
 
+    /// JOSE headers of arbitrary text (any `alg`, `kid`, `typ`, non-ASCII included) and JWT
+    /// segments of arbitrary bytes: refused, never a panic (an `alg` was once sliced by bytes).
+    #[test]
+    fn fuzz_jose_headers(
+        alg in "\\PC{0,12}",
+        kid in proptest::option::of("\\PC{0,12}"),
+        typ in "\\PC{0,8}",
+        header_raw in proptest::collection::vec(any::<u8>(), 0..80),
+        payload_raw in proptest::collection::vec(any::<u8>(), 0..80),
+        sig in proptest::collection::vec(any::<u8>(), 0..300),
+    ) {
+        let jwks = default_jwks();
+        let (n, algs, at) = (nonce(), advertised(), access_token());
+        let mut header = json!({"alg": alg, "typ": typ});
+        if let Some(kid) = kid {
+            header["kid"] = kid.into();
+        }
+        let t = IdToken::new(sign(&header, &good_claims(), Signer::Raw(sig.clone())));
+        prop_assert!(validate_id_token(&t, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
+        let raw = IdToken::new(format!("{}.{}.{}", b64(&header_raw), b64(&payload_raw), b64(&sig)));
+        prop_assert!(validate_id_token(&raw, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
+    }
+
     /// A validly signed token with one random claim value: validation never panics.
     #[test]
     fn fuzz_signed_claims(
