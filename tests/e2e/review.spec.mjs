@@ -161,3 +161,45 @@ test('a popup never waits longer than its pending request lives (10 minutes), wh
   await context.clock.fastForward('01:30');
   await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'popup_timeout');
 });
+
+test('a sign-in callback is never taken for a sign-out return, even with a sign-out pending in the tab', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  // A sign-out this tab started and never finished (the person left the Instance ID's page).
+  await page.evaluate(() => sessionStorage.setItem('erpnet.logout', JSON.stringify('a-sign-out-state-of-this-tab')));
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+});
+
+test('a silent restore answered with an error that is not "sign in again" is shown', async ({ page }) => {
+  await signIn(page);
+  await rewriteOnce(page, '/signin-callback', (url) => {
+    url.searchParams.delete('code');
+    url.searchParams.delete('session_state');
+    url.searchParams.set('error', 'temporarily_unavailable');
+  });
+  await page.reload();
+  const error = page.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'callback_error');
+  await expect(error).toContainText('temporarily_unavailable');
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+});
+
+test('an instance without an end-session endpoint: signed out here, told the Instance ID session may be open', async ({ page, context }) => {
+  await context.route('**/id/.well-known/openid-configuration', async (route) => {
+    const response = await route.fetch();
+    const doc = await response.json();
+    delete doc.end_session_endpoint;
+    return route.fulfill({ response, json: doc });
+  });
+  await signIn(page);
+  await page.getByTestId('sign-out').click();
+  const error = page.getByTestId('auth-error');
+  await expect(error).toHaveAttribute('data-error-code', 'signout_incomplete');
+  await expect(error).toContainText('no sign-out endpoint');
+  await expect(page.getByTestId('user-name')).toHaveCount(0);
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+});
