@@ -51,7 +51,8 @@ function parseCookies(header = '') {
   return out;
 }
 
-async function readForm(req, limit = 64 * 1024) {
+/** A request body as text, at most `limit` bytes (also the control API's, in server.mjs). */
+export async function readBody(req, limit = 64 * 1024) {
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
@@ -59,7 +60,11 @@ async function readForm(req, limit = 64 * 1024) {
     if (size > limit) throw new Error('request body too large');
     chunks.push(chunk);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readForm(req) {
+  return new URLSearchParams(await readBody(req));
 }
 
 function isForm(req) {

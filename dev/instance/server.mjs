@@ -8,7 +8,7 @@
 // settings.mjs (see README.md).
 
 import http from 'node:http';
-import { createProvider } from './provider.mjs';
+import { createProvider, readBody } from './provider.mjs';
 import { handleDomainApi, resetDomainApi, domainApiControl } from './odata.mjs';
 import { esc, securityHeaders } from './pages.mjs';
 import { startupSettings, checkPatch } from './settings.mjs';
@@ -52,16 +52,6 @@ function sendHtml(res, status, html, headers) {
   res.end(html);
 }
 
-async function readBody(req, limit = 64 * 1024) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > limit) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** CORS for our own (non-provider) endpoints: only the app origins are allowed. */
 function applyCors(req, res, appOrigins, { methods = 'GET, OPTIONS' } = {}) {
