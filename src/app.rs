@@ -13,9 +13,7 @@ use crate::routes::{Diagnostics, Explorer, Home, NotFound, SigninCallback};
 pub fn App() -> impl IntoView {
     let auth = Auth::provide();
     // The router works below the base path trunk's public_url put in `<base href>`.
-    let base = url::Url::parse(&auth.app_base())
-        .map(|u| u.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let base = auth.router_base();
     view! {
         <Router base=base>
             <Nav/>

@@ -7,13 +7,12 @@ use instance_id::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::auth::app_base::AppBase;
 use crate::auth::config::{parse_config, AppConfig, ConfigProblem};
 use crate::auth::error::StartError;
 use crate::browser::{http, storage};
 
-/// sessionStorage key for the public start-up data carried across a sign-in redirect, so the
-/// callback page's only request is the token POST.
-const CARRY_KEY: &str = "erpnet.instance";
+use crate::auth::storage_keys::INSTANCE as CARRY_KEY;
 
 /// A discovered ERP.net instance: everything public the app needs to sign in.
 #[derive(Debug, Clone)]
@@ -52,15 +51,15 @@ struct Carried {
 
 impl Instance {
     /// Loads config.json and discovers the instance over the network.
-    pub async fn discover(app_base: &str) -> Result<Self, StartError> {
-        let url = format!("{app_base}config.json");
+    pub async fn discover(app_base: &AppBase) -> Result<Self, StartError> {
+        let url = app_base.file("config.json");
         let resp = http::get_preloaded(&url)
             .await
             .map_err(|e| ConfigProblem::Unreachable(e.to_string()))?;
         if !(200..300).contains(&resp.status) {
             return Err(ConfigProblem::Status(resp.status).into());
         }
-        let config = parse_config(&resp.body, app_base)?;
+        let config = parse_config(&resp.body, app_base.as_str())?;
         let clock_offset = resp.clock_offset(crate::browser::clock::now());
 
         // Auto-discovery is the documented way to find the Instance ID and the Domain API, at
@@ -109,9 +108,9 @@ impl Instance {
     }
 
     /// Keeps the public start-up data for the page the sign-in redirect comes back to.
-    pub fn carry(&self, app_base: &str, jwks: Option<&JwkSet>, clock_offset: ClockOffset) {
+    pub fn carry(&self, app_base: &AppBase, jwks: Option<&JwkSet>, clock_offset: ClockOffset) {
         let carried = Carried {
-            app_base: app_base.to_owned(),
+            app_base: app_base.as_str().to_owned(),
             config: self.config.raw.clone(),
             id_url: self.id_url.clone(),
             odata_root: self.odata_root.clone(),
@@ -128,12 +127,12 @@ impl Instance {
 
     /// The data kept by [`Instance::carry`], consumed, if it was kept for this same app base.
     /// The config is validated again: storage is input like any other.
-    pub fn take_carried(app_base: &str) -> Option<(Self, Option<JwkSet>)> {
+    pub fn take_carried(app_base: &AppBase) -> Option<(Self, Option<JwkSet>)> {
         let carried: Carried = serde_json::from_str(&storage::take(CARRY_KEY)?).ok()?;
-        if carried.app_base != app_base || carried.metadata.issuer != carried.id_url {
+        if carried.app_base != app_base.as_str() || carried.metadata.issuer != carried.id_url {
             return None;
         }
-        let config = parse_config(carried.config.as_bytes(), app_base).ok()?;
+        let config = parse_config(carried.config.as_bytes(), app_base.as_str()).ok()?;
         let instance = Self {
             config,
             id_url: carried.id_url,

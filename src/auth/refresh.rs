@@ -11,7 +11,9 @@ use instance_id::{
 use leptos::prelude::*;
 
 use crate::auth::error::{SessionError, SignInError};
-use crate::auth::service::{fetch_jwks, granted_scopes, Auth};
+use crate::auth::jwks::fetch_jwks;
+use crate::auth::redeem::granted_scopes;
+use crate::auth::Auth;
 use crate::auth::Session;
 use crate::browser::{clock, http, webcrypto::WebCryptoVerifier};
 

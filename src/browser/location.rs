@@ -3,18 +3,9 @@
 use url::Url;
 
 /// The document's base URL (`<base href>` set by trunk's public_url), e.g.
-/// `http://localhost:8080/` or `https://cdn.example.com/app/`: origin + base path.
-pub fn app_base() -> Option<String> {
-    let base = web_sys::window()?.document()?.base_uri().ok()??;
-    let mut url = Url::parse(&base).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    let path = url.path().to_owned();
-    if !path.ends_with('/') {
-        // `<base href="/app">` means the directory "/app/".
-        url.set_path(&format!("{path}/"));
-    }
-    Some(url.to_string())
+/// `http://localhost:8080/` or `https://cdn.example.com/app/`.
+pub fn base_uri() -> Option<String> {
+    web_sys::window()?.document()?.base_uri().ok()?
 }
 
 /// The page's current URL.
@@ -35,13 +26,6 @@ pub fn navigate(url: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().assign(url);
     }
-}
-
-/// The origin (`scheme://host:port`) of an absolute URL.
-pub fn origin_of(url: &str) -> String {
-    Url::parse(url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default()
 }
 
 /// Closes this window (works for windows opened by a script, such as the sign-in popup).

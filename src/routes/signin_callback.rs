@@ -6,7 +6,6 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::auth::{Auth, Phase};
-use crate::browser::location;
 use crate::components::{ErrorPanel, SignInButton, Spinner};
 
 /// Redeems the code once start-up is ready, then returns the user to where they were; on
@@ -31,20 +30,6 @@ pub fn SigninCallback() -> impl IntoView {
             Phase::Ready(instance) => {
                 started.set_value(true);
                 let navigate = navigate.clone();
-                // Nothing came back here (a bookmark, a typed URL, a silent restore leaving
-                // from this page): nothing to redeem, and a silent restore's own answer must
-                // find its state untouched. The start page is where to be.
-                let answered = location::current_url()
-                    .is_some_and(|u| instance_id::callback_params_present(&u));
-                if !answered {
-                    let options = NavigateOptions {
-                        replace: true,
-                        resolve: false,
-                        ..Default::default()
-                    };
-                    navigate(&auth.href("/"), options);
-                    return;
-                }
                 spawn_local(async move {
                     match auth.complete_sign_in(instance).await {
                         // The full path, base included: "/" under "/sub" is "/sub/", not "/sub".

@@ -6,15 +6,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use instance_id::{authorization_url, AuthorizeOptions, PendingRequest, State};
+use instance_id::{authorization_url, parse_callback, AuthorizeOptions, PendingRequest, State};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use url::Url;
 
 use crate::auth::error::{PopupError, SignInError, SignOutError};
-use crate::auth::service::Auth;
+use crate::auth::Auth;
 use crate::auth::Instance;
-use crate::browser::{clock, frame, location, popup, random::BrowserRandom};
+use crate::browser::{clock, frame, popup, random::BrowserRandom};
 
 /// The popup's size: enough for the Instance ID's login form.
 const POPUP_SIZE: (i32, i32) = (520, 680);
@@ -72,7 +72,7 @@ impl Auth {
             .popup_timeout_secs
             .min(instance_id::PENDING_LIFETIME_SECS);
         let timeout_ms = timeout_secs as f64 * 1000.0;
-        let wait = PopupWait::start(window, &self.app_base(), &pending.state, timeout_ms);
+        let wait = PopupWait::start(window, self.origin(), &pending.state, timeout_ms);
         spawn_local(async move {
             let url = match wait.outcome().await {
                 Outcome::Returned(url) => Some(url),
@@ -91,7 +91,10 @@ impl Auth {
                 return;
             };
             auth.busy.set(true);
-            let result = auth.redeem_response(&instance, &url, pending).await;
+            let result = match parse_callback(&url) {
+                Ok(response) => auth.redeem(&instance, response, pending).await,
+                Err(e) => Err(e.into()),
+            };
             auth.busy.set(false);
             match result {
                 Ok(redeemed) => auth.signed_in(redeemed.session, redeemed.refresh_token),
@@ -108,7 +111,7 @@ impl Auth {
             self.error.set(Some(SignOutError::PopupBlocked.into()));
             return;
         };
-        let wait = PopupWait::start(window, &self.app_base(), &state, f64::INFINITY);
+        let wait = PopupWait::start(window, self.origin(), &state, f64::INFINITY);
         let auth = *self;
         spawn_local(async move {
             match wait.outcome().await {
@@ -136,14 +139,13 @@ struct PopupWait {
 
 impl PopupWait {
     /// Starts listening for the popup to forward a URL carrying `state`.
-    fn start(window: web_sys::Window, app_base: &str, state: &State, timeout_ms: f64) -> Self {
+    fn start(window: web_sys::Window, origin: String, state: &State, timeout_ms: f64) -> Self {
         let received = Rc::new(RefCell::new(None::<String>));
         let expected = state.as_str().to_owned();
         let accept: Rc<dyn Fn(&str) -> bool> = Rc::new(move |url: &str| {
             Url::parse(url)
                 .is_ok_and(|u| u.query_pairs().any(|(k, v)| k == "state" && v == expected))
         });
-        let origin = location::origin_of(app_base);
         let listener = popup::Listener::start(window.clone(), origin, accept, received.clone());
         Self {
             window,

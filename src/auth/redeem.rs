@@ -1,0 +1,152 @@
+//! Redeeming an authorization response: the callback checked against its pending request,
+//! the code exchanged at the token endpoint, the ID token validated, a session made. Shared
+//! by the redirect and popup flows.
+
+use leptos::prelude::*;
+use std::sync::Arc;
+
+use instance_id::{
+    parse_token_response, token_request, validate_callback, validate_id_token_async, CallbackError,
+    CallbackResponse, IdTokenExpectations, PendingRequest, RefreshToken, SessionTimes,
+};
+
+use crate::auth::callback_url::CallbackUrl;
+use crate::auth::error::SignInError;
+use crate::auth::jwks::fetch_jwks;
+use crate::auth::{pending, Auth, Instance, Session};
+use crate::browser::{clock, http, location, popup, webcrypto::WebCryptoVerifier};
+
+/// How long a window whose opener link was cut waits for the app to take its answer on the
+/// BroadcastChannel.
+const CHANNEL_ACK_MS: i32 = 2000;
+
+/// A redeemed authorization code: the session, its refresh token, where to go.
+pub(super) struct Redeemed {
+    /// The new session.
+    pub(super) session: Session,
+    /// The refresh token, with `offline_access`.
+    pub(super) refresh_token: Option<RefreshToken>,
+    /// The app path the sign-in started from.
+    pub(super) return_path: String,
+}
+
+impl Auth {
+    /// The callback page's part: the address bar cleaned, the pending request taken by the
+    /// response's state (or the URL handed to a popup's opener that lost its link).
+    pub(super) async fn redeem_callback(
+        &self,
+        instance: &Instance,
+        callback: &CallbackUrl,
+        response: Result<CallbackResponse, CallbackError>,
+    ) -> Result<Redeemed, SignInError> {
+        // Drop code and state from the address bar (and so from history) before anything
+        // else can fail.
+        if let Some(app_base) = self.app_base() {
+            location::replace_url(&app_base.file("signin-callback"));
+        }
+        let response = response?;
+        let state = response.state().ok_or(SignInError::UnknownState)?;
+        let Some(pending) = pending::take(state) else {
+            // Perhaps a popup whose link to the app was cut (COOP): hand the URL over on the
+            // BroadcastChannel; if the app takes it, this window is done.
+            if popup::forward_by_channel_async(callback.url().as_str(), CHANNEL_ACK_MS).await {
+                location::close_window();
+            }
+            return Err(SignInError::UnknownState);
+        };
+        self.redeem(instance, response, pending).await
+    }
+
+    /// Checks a parsed response against its pending request, redeems the code and validates
+    /// the tokens.
+    pub(super) async fn redeem(
+        &self,
+        instance: &Instance,
+        response: CallbackResponse,
+        pending: PendingRequest,
+    ) -> Result<Redeemed, SignInError> {
+        let now = clock::now();
+        if pending.is_expired(now) {
+            return Err(SignInError::Expired);
+        }
+        let code = validate_callback(response, &pending, &instance.metadata)?;
+        let PendingRequest {
+            nonce,
+            verifier,
+            return_path,
+            ..
+        } = pending;
+
+        let request = token_request(&instance.config.client, &instance.metadata, code, verifier);
+        // Keys not carried across the redirect: fetch them alongside the token POST, so the
+        // critical path stays one round trip.
+        let known = self.jwks.get_untracked();
+        let keys = async {
+            match known {
+                Some(jwks) => Ok(jwks),
+                None => fetch_jwks(instance).await.map(Arc::new),
+            }
+        };
+        let (resp, jwks) = futures::future::join(http::send(&request), keys).await;
+        let resp = resp.map_err(SignInError::TokenUnreachable)?;
+        self.note_server_date(&resp);
+        let tokens = parse_token_response(resp.as_core())?;
+        let jwks = jwks?;
+        if self.jwks.with_untracked(Option::is_none) {
+            self.jwks.set(Some(jwks.clone()));
+        }
+
+        let mut expectations = IdTokenExpectations::new(
+            &instance.metadata.issuer,
+            instance.config.client.client_id(),
+            &nonce,
+            clock::now(),
+            &instance.metadata.id_token_signing_alg_values_supported,
+        );
+        expectations.access_token = Some(&tokens.access_token);
+        expectations.clock_offset = self.clock_offset.get_untracked();
+        let (id_token, expectations) = (&tokens.id_token, &expectations);
+        let claims = self
+            .with_keys(instance, jwks, |keys| async move {
+                validate_id_token_async(id_token, &keys, expectations, &WebCryptoVerifier).await
+            })
+            .await?;
+        let scopes = granted_scopes(tokens.scope.as_deref(), instance);
+        let instance_id::TokenResponse {
+            access_token,
+            id_token,
+            expires_in,
+            refresh_token,
+            ..
+        } = tokens;
+        let session = Session {
+            times: SessionTimes::new(now, expires_in),
+            access_token,
+            id_token,
+            signin_claims: claims.clone(),
+            claims,
+            user_name: None,
+            scopes,
+        };
+        Ok(Redeemed {
+            session,
+            refresh_token,
+            return_path,
+        })
+    }
+
+    /// Takes a better clock estimate from a response of the Instance ID, when it lets the app
+    /// read its `Date` (IdentityServer4 does not expose it to CORS; some proxies do).
+    pub(super) fn note_server_date(&self, resp: &http::Fetched) {
+        if resp.date.is_some() {
+            self.clock_offset.set(resp.clock_offset(clock::now()));
+        }
+    }
+}
+
+/// The scopes the token response granted, else the ones requested.
+pub(super) fn granted_scopes(scope: Option<&str>, instance: &Instance) -> Vec<String> {
+    scope
+        .map(|s| s.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_else(|| instance.config.client.scopes().to_vec())
+}

@@ -1,0 +1,115 @@
+//! Redirect sign-in: the start (a pending request kept in this tab, then a top-level
+//! navigation to the authorization endpoint) and the end (the `/signin-callback` page).
+
+use leptos::prelude::*;
+use std::sync::Arc;
+
+use instance_id::{authorization_url, AuthorizeOptions, PendingRequest};
+
+use crate::auth::callback_url::CallbackUrl;
+use crate::auth::error::{AppError, SignInError};
+use crate::auth::redeem::Redeemed;
+use crate::auth::{pending, silent, Auth, Instance};
+use crate::browser::{clock, frame, location, random::BrowserRandom};
+
+impl Auth {
+    /// Starts sign-in (popup or redirect, from `sign_in_mode`); it comes back to the page
+    /// the person is on.
+    pub fn sign_in(&self) {
+        let Some(instance) = self.instance() else {
+            self.error.set(Some(SignInError::NotReady.into()));
+            return;
+        };
+        if self.uses_popup(&instance) {
+            self.popup_sign_in(instance);
+        } else {
+            // Checked by `sanitize_return_path` in the pending request, the callback page
+            // included.
+            let path = self.path_here();
+            self.redirect(&instance, &path, false);
+        }
+    }
+
+    /// Leaves for the authorization endpoint; `silent` asks with `prompt=none`.
+    pub(super) fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) {
+        // A framed app never navigates its own frame to the Instance ID, whoever asks.
+        if frame::is_framed() {
+            return;
+        }
+        self.busy.set(true);
+        self.error.set(None);
+        let pending = PendingRequest::new(&mut BrowserRandom, clock::now(), return_path);
+        let options = AuthorizeOptions {
+            prompt: silent.then(|| "none".to_owned()),
+            ..AuthorizeOptions::default()
+        };
+        let url = authorization_url(
+            &instance.config.client,
+            &instance.metadata,
+            &pending,
+            &options,
+        );
+        if silent {
+            silent::remember(&pending);
+        } else {
+            silent::forget();
+        }
+        if !pending::save(&pending) {
+            self.busy.set(false);
+            self.error.set(Some(SignInError::StorageUnavailable.into()));
+            return;
+        }
+        if let Some(app_base) = self.app_base() {
+            instance.carry(
+                &app_base,
+                self.jwks.get_untracked().as_deref(),
+                self.clock_offset.get_untracked(),
+            );
+        }
+        location::navigate(url.as_str());
+    }
+
+    /// Handles the Instance ID's answer at `/signin-callback`; on success returns the app
+    /// path to go to (the one the user was on; the start page when nothing came back). The
+    /// address bar loses `code` and `state` whatever happens. Call it once start-up is
+    /// [`Phase::Ready`](crate::auth::Phase::Ready).
+    pub async fn complete_sign_in(&self, instance: Arc<Instance>) -> Result<String, AppError> {
+        // Nothing came back here (a bookmark, a typed URL, a silent restore leaving from this
+        // page): nothing to redeem, and a silent restore's own answer must find its state
+        // untouched. The start page is where to be.
+        let Some(callback) = CallbackUrl::current() else {
+            return Ok("/".to_owned());
+        };
+        self.busy.set(true);
+        let silent = silent::take();
+        // Parsed once: its state decides whether a failure is a quiet silent one.
+        let response = callback.response();
+        let callback_state = response
+            .as_ref()
+            .ok()
+            .and_then(|r| r.state().map(str::to_owned));
+        let result = self.redeem_callback(&instance, &callback, response).await;
+        self.busy.set(false);
+        match result {
+            Ok(Redeemed {
+                session,
+                refresh_token,
+                return_path,
+            }) => {
+                self.signed_in(session, refresh_token);
+                Ok(return_path)
+            }
+            Err(e) => {
+                if let Some(path) = silent
+                    .as_ref()
+                    .and_then(|s| s.quiet_return(&e, callback_state.as_deref()))
+                {
+                    return Ok(path);
+                }
+                let e = AppError::from(e);
+                self.error.set(Some(e.clone()));
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Start-up: hand a popup's answer to its opener, else discover the instance (or reuse what
+//! the sign-in page carried across the redirect), finish a sign-out return, and restore a
+//! reloaded tab's session silently.
+
+use leptos::prelude::*;
+use std::sync::Arc;
+
+use crate::auth::callback_url::CallbackUrl;
+use crate::auth::error::StartError;
+use crate::auth::jwks::fetch_jwks;
+use crate::auth::{pending, sign_out, Auth, Instance, Phase};
+use crate::browser::popup;
+
+/// How long a popup waits for its opener to acknowledge the URL it forwarded.
+const OPENER_ACK_MS: i32 = 2000;
+
+impl Auth {
+    /// Runs once, from [`Auth::provide`].
+    pub(super) async fn start(self) {
+        // The address the page loaded with, read once for every decision below.
+        let returned = CallbackUrl::current();
+        let Some(app_base) = self.app_base() else {
+            if let Some(returned) = &returned {
+                returned.scrub();
+            }
+            self.phase.set(Phase::Failed(StartError::NoBase.into()));
+            return;
+        };
+        let returned_state = returned.as_ref().and_then(CallbackUrl::query_state);
+        // Pending requests past their lifetime go, whatever happened to them (an abandoned
+        // sign-in, a closed tab restored); the one this URL answers stays, so its callback can
+        // say "expired" rather than "unknown".
+        pending::purge_stale(returned_state.as_deref());
+        // A popup this app opened, back from the Instance ID: hand the URL (code or logout
+        // state) to the opener, which does the rest. Not when this tab itself is waiting for
+        // that state (a redirect flow, also in a tab another site opened), and only to an
+        // opener of this origin that acknowledges the state; otherwise it is handled here.
+        if let Some(state) = returned_state {
+            if !waits_here(&state)
+                && popup::forward_to_opener(&app_base.origin(), OPENER_ACK_MS).await
+            {
+                return;
+            }
+        }
+        // Coming back from the Instance ID: reuse what the sign-in page already discovered,
+        // so the token POST is the only request on the critical path.
+        let carried = returned
+            .as_ref()
+            .and_then(|_| Instance::take_carried(&app_base));
+        let instance = match carried {
+            Some((instance, jwks)) => {
+                self.jwks.set(jwks.map(Arc::new));
+                instance
+            }
+            None => match Instance::discover(&app_base).await {
+                Ok(instance) => instance,
+                Err(e) => {
+                    // No code can be redeemed now; it must not stay in the address bar (or
+                    // history) either.
+                    if let Some(returned) = &returned {
+                        returned.scrub();
+                    }
+                    self.phase.set(Phase::Failed(e.into()));
+                    return;
+                }
+            },
+        };
+        let instance = Arc::new(instance);
+        self.clock_offset.set(instance.clock_offset);
+        self.phase.set(Phase::Ready(instance.clone()));
+        self.listen_to_other_tabs();
+        self.finish_sign_out(returned.as_ref());
+        if self.restore_silently(&instance, returned.is_some()) {
+            return;
+        }
+        if self.jwks.get_untracked().is_none() {
+            // Fetched early so it is ready before any token response arrives.
+            if let Ok(jwks) = fetch_jwks(&instance).await {
+                self.jwks.set(Some(Arc::new(jwks)));
+            }
+        }
+    }
+}
+
+/// True when this tab itself sent the request that `state` answers: a pending redirect
+/// sign-in or a redirect sign-out (both kept in this tab's sessionStorage).
+fn waits_here(state: &str) -> bool {
+    sign_out::waits_for(state) || pending::exists(state)
+}
