@@ -85,13 +85,41 @@ fn random_bytes_come_from_the_browser_and_differ() {
 }
 
 #[wasm_bindgen_test]
-fn session_storage_round_trip() {
+fn typed_storage_round_trip() {
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Note {
+        text: String,
+        n: u32,
+    }
+    let note = || Note {
+        text: "line 1\nline 2".to_owned(),
+        n: 7,
+    };
     let key = "erpnet.test.round-trip";
-    assert!(storage::set(key, "value-1"));
-    assert_eq!(storage::get(key).as_deref(), Some("value-1"));
+    assert!(storage::save(key, &note()));
+    assert_eq!(storage::get::<Note>(key), Some(note()));
+    assert_eq!(
+        storage::get::<u32>(key),
+        None,
+        "another type reads as absent"
+    );
     assert!(storage::keys_with_prefix("erpnet.test.").contains(&key.to_owned()));
-    assert_eq!(storage::take(key).as_deref(), Some("value-1"));
-    assert_eq!(storage::get(key), None, "take removes the value");
+    assert_eq!(storage::take::<Note>(key), Some(note()));
+    assert!(!storage::contains(key), "take removes the value");
+    assert_eq!(storage::take::<Note>(key), None, "a one-shot value is gone");
+
+    // Storage is input: text that is not a `T` reads as absent, and `take` still removes it.
+    let raw = web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .expect("sessionStorage");
+    raw.set_item(key, "state\nreturn_path").expect("set");
+    assert!(storage::contains(key));
+    assert_eq!(storage::get::<Note>(key), None);
+    assert_eq!(storage::take::<Note>(key), None);
+    assert!(
+        !storage::contains(key),
+        "an unreadable value is removed too"
+    );
 }
 
 #[wasm_bindgen_test]

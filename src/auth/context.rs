@@ -161,7 +161,7 @@ impl Auth {
     /// userinfo endpoint for the person's name when the ID token has none (off the
     /// callback's critical path: the `sub` shows first, the name a moment later).
     pub(super) fn signed_in(&self, session: Session, refresh_token: Option<RefreshToken>) {
-        storage::set(keys::SIGNED_IN, "1");
+        storage::save(keys::SIGNED_IN, &true);
         self.error.set(None);
         let wants_name = session.claims.name.is_none();
         self.session.set(Some(session));

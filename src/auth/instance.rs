@@ -120,15 +120,13 @@ impl Instance {
             jwks: jwks.cloned(),
             clock_offset_secs: clock_offset.secs(),
         };
-        if let Ok(json) = serde_json::to_string(&carried) {
-            storage::set(CARRY_KEY, &json);
-        }
+        storage::save(CARRY_KEY, &carried);
     }
 
     /// The data kept by [`Instance::carry`], consumed, if it was kept for this same app base.
     /// The config is validated again: storage is input like any other.
     pub fn take_carried(app_base: &AppBase) -> Option<(Self, Option<JwkSet>)> {
-        let carried: Carried = serde_json::from_str(&storage::take(CARRY_KEY)?).ok()?;
+        let carried: Carried = storage::take(CARRY_KEY)?;
         if carried.app_base != app_base.as_str() || carried.metadata.issuer != carried.id_url {
             return None;
         }

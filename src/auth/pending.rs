@@ -13,20 +13,18 @@ fn key(state: &str) -> String {
 
 /// Keeps `pending` for its callback; false when storage is unavailable or full.
 pub(super) fn save(pending: &PendingRequest) -> bool {
-    serde_json::to_string(pending)
-        .map(|json| storage::set(&key(pending.state.as_str()), &json))
-        .unwrap_or(false)
+    storage::save(&key(pending.state.as_str()), pending)
 }
 
 /// The request that `state` answers, removed: a replayed or reloaded callback finds nothing
 /// and never redeems a code twice.
 pub(super) fn take(state: &str) -> Option<PendingRequest> {
-    storage::take(&key(state)).and_then(|json| serde_json::from_str(&json).ok())
+    storage::take(&key(state))
 }
 
 /// True when this tab keeps a request under `state` (readable or not).
 pub(super) fn exists(state: &str) -> bool {
-    storage::get(&key(state)).is_some()
+    storage::contains(&key(state))
 }
 
 /// Removes every pending request whose lifetime ([`instance_id::PENDING_LIFETIME_SECS`]) is
@@ -38,9 +36,8 @@ pub(super) fn purge_stale(keep: Option<&str>) {
         if keep.is_some() && key.strip_prefix(PENDING_PREFIX) == keep {
             continue;
         }
-        let stale = storage::get(&key)
-            .and_then(|json| serde_json::from_str::<PendingRequest>(&json).ok())
-            .is_none_or(|pending| pending.is_expired(now));
+        let stale =
+            storage::get::<PendingRequest>(&key).is_none_or(|pending| pending.is_expired(now));
         if stale {
             storage::remove(&key);
         }

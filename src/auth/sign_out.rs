@@ -14,14 +14,9 @@ use crate::browser::{channel, location, random::BrowserRandom, storage};
 /// BroadcastChannel message: a tab signed out.
 const SIGNED_OUT: &str = "signed-out";
 
-/// The state of this tab's redirect sign-out, if one is under way.
-fn expected_state() -> Option<State> {
-    storage::get(LOGOUT).and_then(|json| serde_json::from_str(&json).ok())
-}
-
 /// True when this tab sent a redirect sign-out with `state`.
 pub(super) fn waits_for(state: &str) -> bool {
-    expected_state().is_some_and(|expected| expected.as_str() == state)
+    storage::get::<State>(LOGOUT).is_some_and(|expected| expected.as_str() == state)
 }
 
 impl Auth {
@@ -76,9 +71,7 @@ impl Auth {
             self.popup_sign_out(url.as_str(), state);
             return;
         }
-        if let Ok(json) = serde_json::to_string(&state) {
-            storage::set(LOGOUT, &json);
-        }
+        storage::save(LOGOUT, &state);
         location::navigate(url.as_str());
     }
 
@@ -93,9 +86,7 @@ impl Auth {
     /// loaded with, when it carries response parameters.
     pub(super) fn finish_sign_out(&self, returned: Option<&CallbackUrl>) {
         // Taken: one return answers one sign-out.
-        let expected = expected_state();
-        storage::remove(LOGOUT);
-        let Some(expected) = expected else {
+        let Some(expected) = storage::take::<State>(LOGOUT) else {
             return;
         };
         // A sign-in callback is never a sign-out return, whatever its state says.

@@ -4,6 +4,7 @@
 
 use instance_id::{sanitize_return_path, CallbackError, PendingRequest};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::error::SignInError;
 use crate::auth::storage_keys::{SIGNED_IN, SILENT};
@@ -20,6 +21,7 @@ const QUIET_SILENT_ERRORS: [&str; 4] = [
 ];
 
 /// The silent sign-in under way in this tab: its state and where it came from.
+#[derive(Serialize, Deserialize)]
 pub(super) struct SilentRestore {
     state: String,
     return_path: String,
@@ -27,10 +29,11 @@ pub(super) struct SilentRestore {
 
 /// Marks `pending` as a silent sign-in (its failure is quiet).
 pub(super) fn remember(pending: &PendingRequest) {
-    storage::set(
-        SILENT,
-        &format!("{}\n{}", pending.state.as_str(), pending.return_path),
-    );
+    let restore = SilentRestore {
+        state: pending.state.as_str().to_owned(),
+        return_path: pending.return_path.clone(),
+    };
+    storage::save(SILENT, &restore);
 }
 
 /// Forgets any silent sign-in: the next callback is an interactive one's.
@@ -40,12 +43,7 @@ pub(super) fn forget() {
 
 /// The silent sign-in under way, removed (one callback answers it).
 pub(super) fn take() -> Option<SilentRestore> {
-    let text = storage::take(SILENT)?;
-    let (state, path) = text.split_once('\n')?;
-    Some(SilentRestore {
-        state: state.to_owned(),
-        return_path: path.to_owned(),
-    })
+    storage::take(SILENT)
 }
 
 impl SilentRestore {
@@ -69,7 +67,7 @@ impl Auth {
     /// for a silent sign-in; true when it did (start-up stops there).
     pub(super) fn restore_silently(&self, instance: &Instance, is_callback: bool) -> bool {
         let was_signed_in = self.session.with_untracked(Option::is_none)
-            && storage::get(SIGNED_IN).is_some()
+            && storage::contains(SIGNED_IN)
             && !is_callback;
         if !was_signed_in {
             return false;
