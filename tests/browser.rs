@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod tokens;
 
+use erpnet_spa::browser::popup::{self, Popup};
 use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use erpnet_spa::browser::{random::BrowserRandom, storage};
 use instance_id::{
@@ -225,9 +226,6 @@ fn post_message_event(origin: &str, source: &web_sys::Window, data: &str) {
 
 #[wasm_bindgen_test]
 async fn popup_messages_are_filtered_by_origin_source_and_state() {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
     let window = web_sys::window().expect("window");
     let document = window.document().expect("document");
     // Stand-ins for the popup and for some other window: two same-origin frames.
@@ -247,41 +245,74 @@ async fn popup_messages_are_filtered_by_origin_source_and_state() {
     };
     let popup_window = frame("fake-popup");
     let other_window = frame("other-window");
+    let popup = Popup::from(popup_window.clone());
     let origin = window.location().origin().expect("origin");
     let good = format!("{origin}/signin-callback?code=c&state=expected-state");
 
-    let received = Rc::new(RefCell::new(None::<String>));
-    let accept: Rc<dyn Fn(&str) -> bool> =
-        Rc::new(|url: &str| url.ends_with("state=expected-state"));
-    let listener = erpnet_spa::browser::popup::Listener::start(
-        popup_window.clone(),
-        origin.clone(),
-        accept,
-        received.clone(),
-    )
-    .expect("listener");
+    let accept = |url: &str| {
+        url.ends_with("state=expected-state")
+            .then(|| url.to_owned())
+    };
+    let (listener, mut answer) =
+        popup::Listener::start(&popup, origin.clone(), accept).expect("listener");
 
     post_message_event("https://evil.example", &popup_window, &good);
-    assert_eq!(*received.borrow(), None, "wrong origin is ignored");
+    assert_eq!(answer.try_recv(), Ok(None), "wrong origin is ignored");
     post_message_event(&origin, &other_window, &good);
-    assert_eq!(*received.borrow(), None, "wrong source is ignored");
+    assert_eq!(answer.try_recv(), Ok(None), "wrong source is ignored");
     post_message_event(
         &origin,
         &popup_window,
         &good.replace("expected-state", "other-state"),
     );
-    assert_eq!(*received.borrow(), None, "wrong state is ignored");
+    assert_eq!(answer.try_recv(), Ok(None), "wrong state is ignored");
     post_message_event(&origin, &popup_window, &good);
     assert_eq!(
-        received.borrow().as_deref(),
-        Some(good.as_str()),
-        "the real answer is taken"
+        answer.try_recv(),
+        Ok(Some(good.clone())),
+        "the real answer resolves the wait at once"
     );
-
     drop(listener);
-    *received.borrow_mut() = None;
+
+    let (listener, mut answer) =
+        popup::Listener::start(&popup, origin.clone(), accept).expect("listener");
+    drop(listener);
     post_message_event(&origin, &popup_window, &good);
-    assert_eq!(*received.borrow(), None, "a dropped listener hears nothing");
+    assert!(
+        answer.try_recv().is_err(),
+        "a dropped listener hears nothing (its wait is cancelled)"
+    );
+}
+
+/// The oneshot wait resolves as soon as the message arrives, well before a slower timer.
+#[wasm_bindgen_test]
+async fn a_popup_answer_wins_the_race_against_a_timer() {
+    use futures::future::{select, Either};
+
+    let window = web_sys::window().expect("window");
+    let origin = window.location().origin().expect("origin");
+    let popup = Popup::from(window.clone());
+    let url = format!("{origin}/signin-callback?code=c&state=s1");
+    let (_listener, answer) =
+        popup::Listener::start(&popup, origin.clone(), |u: &str| Some(u.to_owned()))
+            .expect("listener");
+    let started = erpnet_spa::browser::clock::now_ms();
+    // The answer is posted 30 ms from now; the timer would fire after 5 s.
+    let (post_url, post_origin) = (url.clone(), origin.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        erpnet_spa::browser::clock::sleep_ms(30).await;
+        let window = web_sys::window().expect("window");
+        post_message_event(&post_origin, &window, &post_url);
+    });
+    let timer = Box::pin(erpnet_spa::browser::clock::sleep_ms(5000));
+    match select(answer, timer).await {
+        Either::Left((Ok(got), _)) => assert_eq!(got, url),
+        Either::Left((Err(_), _)) => panic!("the wait was cancelled"),
+        Either::Right(_) => panic!("the timer won: the answer did not resolve the wait"),
+    }
+    let waited = erpnet_spa::browser::clock::now_ms() - started;
+    // A 200 ms poll would add up to 200 ms; the oneshot adds only scheduling.
+    assert!(waited < 180.0, "resolved after {waited} ms");
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,11 @@ pub fn now() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
+/// Milliseconds since the Unix epoch, from `Date.now()` (for measuring waits).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 /// The current time in Unix seconds as a signal that ticks every second while the page is open.
 pub fn ticking_now() -> leptos::prelude::Signal<u64> {
     use leptos::prelude::*;

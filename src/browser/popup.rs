@@ -1,10 +1,17 @@
 //! The sign-in popup window and the messages it sends back.
+//!
+//! Answers arrive as futures: the message listener resolves a oneshot channel, so a waiting
+//! flow wakes the moment the answer comes, not at its next look.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use futures::channel::oneshot;
+use futures::future::{self, Either};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
+
+use crate::browser::clock;
 
 /// The channel a popup uses when `window.opener` was cut (COOP on the provider's pages).
 const CHANNEL: &str = "erpnet-popup";
@@ -15,9 +22,26 @@ thread_local! {
     static CURRENT: RefCell<Option<Window>> = const { RefCell::new(None) };
 }
 
+/// A window this page opened (or, in tests, any window standing in for one).
+#[derive(Debug, Clone)]
+pub struct Popup(Window);
+
+impl From<Window> for Popup {
+    fn from(window: Window) -> Self {
+        Self(window)
+    }
+}
+
+impl Popup {
+    /// Whether the popup reads as closed (closed by the user, or its link cut by COOP).
+    pub fn is_closed(&self) -> bool {
+        self.0.closed().unwrap_or(true)
+    }
+}
+
 /// Opens `url` in a popup centred over the app. Must run synchronously inside the click
 /// handler (before any `await`), or the browser blocks it. `None`: the browser blocked it.
-pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Window> {
+pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Popup> {
     let window = web_sys::window()?;
     let num = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
     let left = num(window.screen_x()) + (num(window.outer_width()) - width).max(0) / 2;
@@ -29,7 +53,7 @@ pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Window> {
         .ok()
         .flatten()?;
     CURRENT.with(|c| *c.borrow_mut() = Some(popup.clone()));
-    Some(popup)
+    Some(Popup(popup))
 }
 
 /// Focuses the popup this page opened, if it is still open; true if there was one.
@@ -47,11 +71,6 @@ pub fn forget_popup() {
     }
 }
 
-/// Whether the popup reads as closed (closed by the user, or its link cut by COOP).
-pub fn is_closed(popup: &Window) -> bool {
-    popup.closed().unwrap_or(true)
-}
-
 /// Whether this document has the focus (`document.hasFocus()`): back in front after the
 /// person closed the popup, not while a popup that COOP cut off is still open in front.
 pub fn has_focus() -> bool {
@@ -62,8 +81,7 @@ pub fn has_focus() -> bool {
 }
 
 /// Listens for the URL a popup forwards, from exactly that popup and this origin, and for the
-/// same URL on the BroadcastChannel fallback. `accept` decides on the URL (by its state).
-/// Dropping the listener detaches everything.
+/// same URL on the BroadcastChannel fallback. Dropping the listener detaches everything.
 pub struct Listener {
     _message: Closure<dyn Fn(MessageEvent)>,
     _channel_handler: Closure<dyn Fn(MessageEvent)>,
@@ -71,32 +89,51 @@ pub struct Listener {
     message_fn: js_sys::Function,
 }
 
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Listener")
+    }
+}
+
 impl Listener {
-    /// Starts listening. `received` gets the first URL that `accept` takes.
-    pub fn start(
-        popup: Window,
+    /// Starts listening. `accept` reads a forwarded URL into the caller's value (`None`:
+    /// not the awaited answer, e.g. another state); the first value it returns resolves the
+    /// receiver. Every accepted message is acknowledged, so the popup knows to close.
+    pub fn start<T: 'static>(
+        popup: &Popup,
         origin: String,
-        accept: Rc<dyn Fn(&str) -> bool>,
-        received: Rc<RefCell<Option<String>>>,
-    ) -> Option<Self> {
+        accept: impl Fn(&str) -> Option<T> + 'static,
+    ) -> Option<(Self, oneshot::Receiver<T>)> {
         let window = web_sys::window()?;
-        let (acc, rec) = (accept.clone(), received.clone());
+        let (sender, receiver) = oneshot::channel();
+        let sender = Rc::new(RefCell::new(Some(sender)));
+        // Both routes (postMessage, BroadcastChannel) hand over through the same sender.
+        let deliver: Rc<dyn Fn(&str) -> bool> = Rc::new(move |url: &str| match accept(url) {
+            Some(value) => {
+                if let Some(sender) = sender.borrow_mut().take() {
+                    let _ = sender.send(value);
+                }
+                true
+            }
+            None => false,
+        });
+        let (popup, from_popup_deliver) = (popup.0.clone(), deliver.clone());
+        let message_origin = origin.clone();
         let message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let from_popup = event
                 .source()
                 .is_some_and(|s| js_sys::Object::is(&s, &JsValue::from(popup.clone())));
-            if event.origin() != origin || !from_popup {
+            if event.origin() != message_origin || !from_popup {
                 return;
             }
             if let Some(url) = event.data().as_string() {
-                if rec.borrow().is_none() && acc(&url) {
+                if from_popup_deliver(&url) {
                     // Tells the popup its answer was taken (it closes only then).
                     if let Some(source) = event.source() {
                         let source = source.unchecked_into::<Window>();
                         let ack = JsValue::from_str(&format!("{ACK_PREFIX}{url}"));
-                        let _ = source.post_message(&ack, &origin);
+                        let _ = source.post_message(&ack, &message_origin);
                     }
-                    *rec.borrow_mut() = Some(url);
                 }
             }
         });
@@ -110,23 +147,23 @@ impl Listener {
         let channel_handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             // BroadcastChannel only carries same-origin messages; the state decides.
             if let Some(url) = event.data().as_string() {
-                if received.borrow().is_none() && accept(&url) {
+                if deliver(&url) {
                     if let Some(c) = &reply {
                         let _ = c.post_message(&JsValue::from_str(&format!("{ACK_PREFIX}{url}")));
                     }
-                    *received.borrow_mut() = Some(url);
                 }
             }
         });
         if let Some(c) = &channel {
             c.set_onmessage(Some(channel_handler.as_ref().unchecked_ref()));
         }
-        Some(Self {
+        let listener = Self {
             _message: message,
             _channel_handler: channel_handler,
             channel,
             message_fn,
-        })
+        };
+        Some((listener, receiver))
     }
 }
 
@@ -138,6 +175,25 @@ impl Drop for Listener {
         if let Some(c) = &self.channel {
             c.set_onmessage(None);
             c.close();
+        }
+    }
+}
+
+/// Resolves when `acked` does, or after `wait_ms`; true when acknowledged in time.
+async fn acknowledged(acked: oneshot::Receiver<()>, wait_ms: i32) -> bool {
+    let timer = Box::pin(clock::sleep_ms(wait_ms));
+    match future::select(acked, timer).await {
+        Either::Left((answer, _)) => answer.is_ok(),
+        Either::Right(_) => false,
+    }
+}
+
+/// A oneshot sender that several calls of one event handler may try to fire.
+fn once(sender: oneshot::Sender<()>) -> impl Fn() {
+    let sender = RefCell::new(Some(sender));
+    move || {
+        if let Some(s) = sender.borrow_mut().take() {
+            let _ = s.send(());
         }
     }
 }
@@ -166,8 +222,9 @@ pub async fn forward_to_opener(origin: &str, wait_ms: i32) -> bool {
     // The opener is another realm's WindowProxy: `instanceof Window` is false for it, so the
     // cast is unchecked (postMessage is all that is called on it).
     let opener = opener.unchecked_into::<Window>();
-    let acked = Rc::new(RefCell::new(false));
-    let (flag, expected, from) = (acked.clone(), format!("{ACK_PREFIX}{href}"), opener.clone());
+    let (ack, acked) = oneshot::channel();
+    let ack = once(ack);
+    let (expected, from) = (format!("{ACK_PREFIX}{href}"), opener.clone());
     let own_origin = origin.to_owned();
     let on_ack = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let from_opener = event
@@ -177,7 +234,7 @@ pub async fn forward_to_opener(origin: &str, wait_ms: i32) -> bool {
             && event.origin() == own_origin
             && event.data().as_string().as_deref() == Some(expected.as_str())
         {
-            *flag.borrow_mut() = true;
+            ack();
         }
     });
     let on_ack_fn: &js_sys::Function = on_ack.as_ref().unchecked_ref();
@@ -191,13 +248,8 @@ pub async fn forward_to_opener(origin: &str, wait_ms: i32) -> bool {
     let posted = opener
         .post_message(&JsValue::from_str(&href), origin)
         .is_ok();
-    let mut waited = 0;
-    while posted && waited < wait_ms && !*acked.borrow() {
-        crate::browser::clock::sleep_ms(25).await;
-        waited += 25;
-    }
+    let taken = posted && acknowledged(acked, wait_ms).await;
     let _ = window.remove_event_listener_with_callback("message", on_ack_fn);
-    let taken = *acked.borrow();
     if taken {
         let _ = window.close();
     }
@@ -219,22 +271,18 @@ pub async fn forward_by_channel_async(href: &str, wait_ms: i32) -> bool {
     let Ok(channel) = BroadcastChannel::new(CHANNEL) else {
         return false;
     };
-    let acked = Rc::new(RefCell::new(false));
-    let (flag, expected) = (acked.clone(), format!("{ACK_PREFIX}{href}"));
+    let (ack, acked) = oneshot::channel();
+    let ack = once(ack);
+    let expected = format!("{ACK_PREFIX}{href}");
     let on_ack = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         if event.data().as_string().as_deref() == Some(expected.as_str()) {
-            *flag.borrow_mut() = true;
+            ack();
         }
     });
     channel.set_onmessage(Some(on_ack.as_ref().unchecked_ref()));
     let _ = channel.post_message(&JsValue::from_str(href));
-    let mut waited = 0;
-    while waited < wait_ms && !*acked.borrow() {
-        crate::browser::clock::sleep_ms(50).await;
-        waited += 50;
-    }
+    let taken = acknowledged(acked, wait_ms).await;
     channel.set_onmessage(None);
     channel.close();
-    let result = *acked.borrow();
-    result
+    taken
 }
