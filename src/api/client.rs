@@ -11,10 +11,9 @@ use std::cell::Cell;
 use instance_id::service_root::ServiceRoot;
 use serde_json::{Map, Value};
 use url::Url;
-use web_sys::AbortSignal;
 
 use super::errors::{backoff_seconds, parse_error, retry_after_seconds, ApiError};
-use crate::browser::{clock, http};
+use crate::browser::{abort::Abort, clock, http};
 
 /// How many times a request is sent when the server keeps answering 429.
 pub const MAX_ATTEMPTS: u32 = 4;
@@ -34,9 +33,9 @@ impl Drop for Turn {
 }
 
 /// Waits for the turn; `None` when cancelled meanwhile.
-async fn take_turn(signal: &AbortSignal) -> Option<Turn> {
+async fn take_turn(abort: &Abort) -> Option<Turn> {
     loop {
-        if signal.aborted() {
+        if abort.is_aborted() {
             return None;
         }
         if !BUSY.with(|b| b.replace(true)) {
@@ -47,13 +46,13 @@ async fn take_turn(signal: &AbortSignal) -> Option<Turn> {
 }
 
 /// GETs `url` with the access token and returns the 2xx body. `None`: cancelled through
-/// `signal` (nothing to show). `on_wait(Some(s))` is called each second of a 429 wait,
+/// `abort` (nothing to show). `on_wait(Some(s))` is called each second of a 429 wait,
 /// `on_wait(None)` when it ends.
 pub async fn send(
     root: &ServiceRoot,
     url: &Url,
     token: &str,
-    signal: &AbortSignal,
+    abort: &Abort,
     on_wait: &dyn Fn(Option<u32>),
 ) -> Option<Result<Vec<u8>, ApiError>> {
     // The trust boundary: a URL outside the service root never sees the token.
@@ -67,8 +66,8 @@ pub async fn send(
     ];
     let mut attempt = 1;
     loop {
-        let turn = take_turn(signal).await?;
-        let resp = http::get_abortable(url.as_str(), &headers, signal).await;
+        let turn = take_turn(abort).await?;
+        let resp = http::get_abortable(url.as_str(), &headers, &abort.signal()).await;
         drop(turn);
         let resp = match resp {
             Ok(r) => r,
@@ -83,7 +82,7 @@ pub async fn send(
             for left in (1..=wait).rev() {
                 on_wait(Some(left));
                 clock::sleep_ms(1000).await;
-                if signal.aborted() {
+                if abort.is_aborted() {
                     on_wait(None);
                     return None;
                 }
@@ -201,16 +200,16 @@ pub fn parse_entity_sets(body: &[u8]) -> Result<Vec<EntitySet>, ApiError> {
 pub async fn entity_sets(
     root: &ServiceRoot,
     token: &str,
-    signal: &AbortSignal,
+    abort: &Abort,
 ) -> Option<Result<Vec<EntitySet>, ApiError>> {
     let quiet = |_: Option<u32>| {};
     if let Some(model) = root.current_model_url() {
-        match send(root, &model, token, signal, &quiet).await? {
+        match send(root, &model, token, abort, &quiet).await? {
             Ok(body) => return Some(parse_entity_sets(&body)),
             Err(ApiError::Unauthorized) => return Some(Err(ApiError::Unauthorized)),
             Err(_) => {}
         }
     }
-    let body = send(root, root.as_url(), token, signal, &quiet).await?;
+    let body = send(root, root.as_url(), token, abort, &quiet).await?;
     Some(body.and_then(|b| parse_entity_sets(&b)))
 }

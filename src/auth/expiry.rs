@@ -1,5 +1,6 @@
 //! Expiry: once a second, the session is renewed before its access token expires (when
-//! there is a refresh token), else ended when it expires, with the reason shown.
+//! there is a refresh token), else ended when it expires, with the reason shown; and the
+//! ticking clock the session panel counts down with.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +29,18 @@ impl Auth {
                 auth.error.set(Some(auth.expiry_error().into()));
             }
         };
-        set_interval(check, std::time::Duration::from_secs(1));
+        if let Some(timer) = clock::every(1000, check) {
+            timer.forever();
+        }
     }
+}
+
+/// The current time in Unix seconds as a signal that ticks every second while the view that
+/// asked for it lives (the session panel's countdown).
+pub fn ticking_now() -> Signal<u64> {
+    let (now, set_now) = signal(clock::now());
+    let timer = StoredValue::new_local(clock::every(1000, move || set_now.set(clock::now())));
+    // Dropping the timer stops it: with the view, not with the page.
+    on_cleanup(move || timer.set_value(None));
+    now.into()
 }

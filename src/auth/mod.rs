@@ -7,16 +7,18 @@
 //! - `redirect`, `popup`: sign-in by top-level navigation or in a popup window;
 //! - `redeem`: callback → token request → validated session (both flows); `jwks`: the keys;
 //! - `silent`: restoring a reloaded tab without UI; `refresh`: renewing the access token;
-//! - `expiry`: ending (or renewing) the session on time; `sign_out`: every tab, then the
+//! - [`expiry`]: ending (or renewing) the session on time, the views' ticking clock; `sign_out`: every tab, then the
 //!   Instance ID;
+//! - [`diagnose`]: the Diagnostics page's probes;
 //! - `pending`, `storage_keys`: what a redirect keeps in sessionStorage, and every key.
 
 pub mod app_base;
 pub(crate) mod callback_url;
 pub mod config;
 pub mod context;
+pub mod diagnose;
 pub mod error;
-mod expiry;
+pub mod expiry;
 pub mod instance;
 mod jwks;
 mod pending;
@@ -33,5 +35,6 @@ mod storage_keys;
 pub use app_base::AppBase;
 pub use context::{Auth, Phase};
 pub use error::AppError;
+pub use expiry::ticking_now;
 pub use instance::Instance;
 pub use session::Session;

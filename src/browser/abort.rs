@@ -17,6 +17,11 @@ impl Abort {
         self.0.signal()
     }
 
+    /// True once [`Abort::abort`] was called.
+    pub fn is_aborted(&self) -> bool {
+        self.0.signal().aborted()
+    }
+
     /// Cancels the operation (a no-op once done).
     pub fn abort(&self) {
         self.0.abort();

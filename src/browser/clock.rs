@@ -1,4 +1,7 @@
-//! Wall-clock time from the browser.
+//! Wall-clock time and timers from the browser (plain callbacks: the reactive clock the
+//! views tick with lives on the auth side).
+
+use wasm_bindgen::prelude::*;
 
 /// Seconds since the Unix epoch, from `Date.now()`.
 pub fn now() -> u64 {
@@ -10,17 +13,47 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// The current time in Unix seconds as a signal that ticks every second while the page is open.
-pub fn ticking_now() -> leptos::prelude::Signal<u64> {
-    use leptos::prelude::*;
-    let (now_s, set_now) = signal(now());
-    if let Ok(handle) = set_interval_with_handle(
-        move || set_now.set(now()),
-        std::time::Duration::from_secs(1),
-    ) {
-        on_cleanup(move || handle.clear());
+/// A repeating timer (`setInterval`); dropping it stops it.
+pub struct Interval {
+    id: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl std::fmt::Debug for Interval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interval").field("id", &self.id).finish()
     }
-    now_s.into()
+}
+
+impl Interval {
+    /// Keeps the timer running for the page's lifetime.
+    pub fn forever(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Interval {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_interval_with_handle(self.id);
+        }
+    }
+}
+
+/// Calls `callback` every `period_ms` milliseconds until the returned timer is dropped;
+/// `None` when the browser refuses the timer.
+pub fn every(period_ms: i32, callback: impl FnMut() + 'static) -> Option<Interval> {
+    let callback = Closure::<dyn FnMut()>::new(callback);
+    let id = web_sys::window()?
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            period_ms,
+        )
+        .ok()?;
+    Some(Interval {
+        id,
+        _callback: callback,
+    })
 }
 
 /// Resolves after `ms` milliseconds (a `setTimeout` promise).

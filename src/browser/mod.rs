@@ -13,6 +13,7 @@ pub mod location;
 pub mod popup;
 pub mod random;
 pub mod storage;
+pub mod timing;
 pub mod webcrypto;
 
 use wasm_bindgen::{JsCast as _, JsValue};

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::auth::diagnose::{probe_token_endpoint_cors, TokenEndpointCors};
+use crate::auth::Instance;
 use crate::auth::{Auth, Phase};
-use crate::browser::{http, webcrypto};
+use crate::browser::webcrypto;
 use crate::components::{ErrorPanel, Spinner};
 
 /// Shows the configuration, the derived redirect URIs and everything discovery found.
@@ -64,7 +66,7 @@ pub fn Diagnostics() -> impl IntoView {
                                     <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
                             </tbody>
                         </table>
-                        <CorsCheck token_endpoint=m.token_endpoint.to_string()/>
+                        <CorsCheck instance=i.clone()/>
                     }.into_any()
                 }
             }}
@@ -72,21 +74,19 @@ pub fn Diagnostics() -> impl IntoView {
     }
 }
 
-/// Tells a deployer whether the token endpoint answers CORS for this origin: without it the
-/// browser can never redeem a code. The probe is an invalid token request (no code), sent only
-/// on request.
+/// Tells a deployer whether the token endpoint answers CORS for this origin (the service's
+/// probe, [`probe_token_endpoint_cors`], sent only on request).
 #[component]
 fn CorsCheck(
-    /// The token endpoint to probe.
-    token_endpoint: String,
+    /// The instance whose token endpoint to probe.
+    instance: std::sync::Arc<Instance>,
 ) -> impl IntoView {
     let probe = Action::new_local(move |_: &()| {
-        let url = token_endpoint.clone();
+        let instance = instance.clone();
         async move {
-            let headers = [("Content-Type", "application/x-www-form-urlencoded")];
-            match http::fetch("POST", &url, &headers, Some("grant_type=authorization_code")).await {
-                Ok(resp) => format!("yes (the endpoint answered HTTP {} and the browser let the app read it)", resp.status),
-                Err(_) => "no: the browser blocked the answer; allow this origin in the Trusted Application's CORS settings".to_owned(),
+            match probe_token_endpoint_cors(&instance).await {
+                TokenEndpointCors::Allowed(status) => format!("yes (the endpoint answered HTTP {status} and the browser let the app read it)"),
+                TokenEndpointCors::Blocked => "no: the browser blocked the answer; allow this origin in the Trusted Application's CORS settings".to_owned(),
             }
         }
     });

@@ -21,6 +21,7 @@ use crate::api::query::{MAX_PAGE_SIZE, PAGE_SIZES};
 use crate::api::values::cell;
 use crate::api::{ApiError, Cell, EntitySet, ExplorerQuery, Page};
 use crate::auth::{Auth, Phase};
+use crate::browser::timing::{mark, measure};
 use crate::browser::{abort::Abort, locale};
 use crate::components::{ErrorPanel, SignInButton, Spinner};
 
@@ -135,7 +136,7 @@ pub fn Explorer() -> impl IntoView {
                 None => {
                     let abort = abort?;
                     let on_wait = move |w: Option<u32>| waiting.set(w);
-                    let body = client::send(&root, &url, &token, &abort.signal(), &on_wait).await?;
+                    let body = client::send(&root, &url, &token, &abort, &on_wait).await?;
                     let body = match body {
                         Ok(b) => b,
                         // With a refresh token, a 401 first renews the access token, then
@@ -147,9 +148,7 @@ pub fn Explorer() -> impl IntoView {
                             let retry = Abort::new()?;
                             in_flight
                                 .set_value(Some(((q.clone(), Some(token.clone())), retry.clone())));
-                            match client::send(&root, &url, &token, &retry.signal(), &on_wait)
-                                .await?
-                            {
+                            match client::send(&root, &url, &token, &retry, &on_wait).await? {
                                 Ok(b) => b,
                                 Err(e) => return Some(Err(e)),
                             }
@@ -208,7 +207,7 @@ pub fn Explorer() -> impl IntoView {
         };
         model_abort.set_value(Some(abort.clone()));
         spawn_local(async move {
-            if let Some(Ok(sets)) = client::entity_sets(&root, &token, &abort.signal()).await {
+            if let Some(Ok(sets)) = client::entity_sets(&root, &token, &abort).await {
                 model_sets.set(sets);
             }
         });
@@ -452,25 +451,5 @@ fn render_cell(c: Cell, explorer: &str) -> AnyView {
             </details>
         }
         .into_any(),
-    }
-}
-
-/// `performance.mark(name)` (User Timing).
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
-}
-
-/// `performance.measure(name, start)`, when the start mark exists (then cleared if `last`).
-fn measure(name: &str, start: &str, last: bool) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        if p.get_entries_by_name(start).length() == 0 {
-            return;
-        }
-        let _ = p.measure_with_start_mark(name, start);
-        if last {
-            p.clear_marks_with_mark_name(start);
-        }
     }
 }

@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::auth::{Auth, Phase};
-use crate::browser::clock;
+use crate::auth::{ticking_now, Auth, Phase};
 use crate::components::{ErrorPanel, SessionPanel, SignInButton, Spinner};
 
 /// Shows progress while the instance is discovered, then the sign-in button or the session.
@@ -13,7 +12,7 @@ pub fn Home() -> impl IntoView {
     let phase = auth.phase();
     let session = auth.session();
     let error = auth.error();
-    let now = clock::ticking_now();
+    let now = ticking_now();
     view! {
         {move || match phase.get() {
             Phase::Starting => view! {
