@@ -1,14 +1,14 @@
 //! The sign-in service: orchestrates the `instance-id` core and the browser adapters, and
 //! holds the reactive state the pages render. One flow (or one piece of state) per file:
 //!
-//! - [`context`]: the `Auth` handle and its signals; [`app_base`], [`callback_url`]: the
+//! - [`context`]: the `Auth` handle and its signals; [`app_base`], `callback_url`: the
 //!   app's address and a returned address, each parsed once;
 //! - `startup`: config.json, discovery, handing a popup's answer to its opener;
 //! - `redirect`, `popup`: sign-in by top-level navigation or in a popup window;
 //! - `redeem`: callback → token request → validated session (both flows); `jwks`: the keys;
 //! - `silent`: restoring a reloaded tab without UI; `refresh`: renewing the access token;
-//! - [`expiry`]: ending (or renewing) the session on time, the views' ticking clock; `sign_out`: every tab, then the
-//!   Instance ID;
+//! - [`expiry`]: ending (or renewing) the session on time, the views' ticking clock;
+//! - `sign_out`: every tab, then the Instance ID;
 //! - [`diagnose`]: the Diagnostics page's probes;
 //! - `pending`, `storage_keys`: what a redirect keeps in sessionStorage, and every key.
 
