@@ -204,6 +204,7 @@ impl PopupWait {
         let Some((_, answer)) = self.answer.as_mut() else {
             return Outcome::Failed(PopupError::Unreachable);
         };
+        // select_biased! polls through a mutable binding.
         let mut answer = answer;
         let timeout = Self::deadline(self.started, self.timeout_ms).fuse();
         let closed = Self::closed(&self.popup).fuse();
@@ -230,6 +231,7 @@ impl PopupWait {
         limit_ms: f64,
     ) -> Option<CallbackUrl> {
         let (_, answer) = self.answer.as_mut()?;
+        // select_biased! polls through a mutable binding.
         let mut answer = answer;
         let limit = Self::deadline(self.started, limit_ms).fuse();
         let cancelled = cancelled.fuse();

@@ -40,10 +40,8 @@ impl Auth {
         response: Result<CallbackResponse, CallbackError>,
     ) -> Result<Redeemed, SignInError> {
         // Drop code and state from the address bar (and so from history) before anything
-        // else can fail.
-        if let Some(app_base) = self.app_base() {
-            location::replace_url(&app_base.file("signin-callback"));
-        }
+        // else can fail: the page stays the redirect URI, as registered.
+        location::replace_url(instance.config.client.redirect_uri().as_str());
         let response = response?;
         let state = response.state().ok_or(SignInError::UnknownState)?;
         let Some(pending) = pending::take(state) else {
