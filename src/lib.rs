@@ -7,4 +7,5 @@ pub mod app;
 pub mod auth;
 pub mod browser;
 pub mod components;
+pub mod error;
 pub mod routes;
