@@ -193,11 +193,15 @@ pub fn parse_error(status: u16, www_authenticate: Option<&str>, body: &[u8]) -> 
     }
 }
 
-/// Seconds to wait from a `Retry-After` header: delay-seconds only (an HTTP date is not
-/// trusted against the browser's clock), at most a minute.
+/// Seconds to wait from a `Retry-After` header: delay-seconds only (`1*DIGIT`, RFC 9110
+/// 10.2.3; an HTTP date is not trusted against the browser's clock), at most a minute.
 pub fn retry_after_seconds(header: Option<&str>) -> Option<u32> {
-    let secs: u32 = header?.trim().parse().ok()?;
-    Some(secs.min(60))
+    let digits = header?.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // More digits than a u32 holds is still a delay, and longer than the cap.
+    Some(digits.parse::<u32>().map_or(60, |secs| secs.min(60)))
 }
 
 /// The wait before retry `attempt` (1-based) after a 429: the server's `Retry-After`, else

@@ -10,3 +10,6 @@ mod fetch;
 pub use code::{ErrorCode, Remedy};
 pub use explained::Explained;
 pub use fetch::FetchError;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
