@@ -46,17 +46,8 @@ impl Fetched {
     }
 }
 
-/// Why no response arrived: the browser reports network and CORS failures alike, on purpose.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{url} could not be reached ({detail}); the server may be down, or it may not allow this origin (CORS)")]
-pub struct FetchError {
-    /// The URL that failed.
-    pub url: String,
-    /// The browser's own words.
-    pub detail: String,
-    /// True when the request was cancelled through its `AbortSignal`.
-    pub aborted: bool,
-}
+/// Why no response arrived (plain data, so the error enums that keep it build natively).
+pub use crate::error::FetchError;
 
 /// Sends a request described by the core. Never sends cookies: the app authenticates with
 /// bearer tokens only.

@@ -28,6 +28,13 @@ pub fn navigate(url: &str) {
     }
 }
 
+/// Loads the page again (the error panel's "Try again").
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// Closes this window (works for windows opened by a script, such as the sign-in popup).
 pub fn close_window() {
     if let Some(w) = web_sys::window() {

@@ -1,0 +1,6 @@
+//! Native tests of the sign-in side's plain values: config.json, the app base and the
+//! errors' codes.
+
+mod app_base;
+mod config;
+mod error;
