@@ -68,7 +68,7 @@ pub async fn send(
     let mut attempt = 1;
     loop {
         let turn = take_turn(abort).await?;
-        let resp = http::get_abortable(url.as_str(), &headers, &abort.signal()).await;
+        let resp = http::get_abortable(url.as_str(), &headers, abort).await;
         drop(turn);
         let resp = match resp {
             Ok(r) => r,

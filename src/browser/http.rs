@@ -4,6 +4,8 @@ use gloo_net::http::{Method, RequestBuilder};
 use instance_id::{HttpMethod, HttpRequest};
 use web_sys::{RequestCredentials, RequestMode};
 
+use super::abort::Abort;
+
 /// What came back from the network, as plain values for the core to judge.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -74,12 +76,12 @@ pub async fn fetch(
     fetch_with(method, url, headers, body, RequestCredentials::Omit, None).await
 }
 
-/// A GET that `signal` can cancel (the Domain API explorer cancels a query in flight when a
+/// A GET that `abort` can cancel (the Domain API explorer cancels a query in flight when a
 /// new one starts or the page is left); never sends cookies.
 pub async fn get_abortable(
     url: &str,
     headers: &[(&str, &str)],
-    signal: &web_sys::AbortSignal,
+    abort: &Abort,
 ) -> Result<Fetched, FetchError> {
     fetch_with(
         "GET",
@@ -87,7 +89,7 @@ pub async fn get_abortable(
         headers,
         None,
         RequestCredentials::Omit,
-        Some(signal),
+        Some(&abort.signal()),
     )
     .await
 }
