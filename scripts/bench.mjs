@@ -259,9 +259,9 @@ const budget = (name, ok, detail) => {
 budget('first load <= 180 KB (184,320 B) brotli', fl.brotli <= BUDGET.firstLoadBr,
   `${kb(fl.brotli)} (${thousands(fl.brotli)} B); next target 120 KB: ${fl.brotli > BUDGET.nextFirstLoadBr ? `${kb(fl.brotli - BUDGET.nextFirstLoadBr)} to cut` : 'met'}`);
 budget('first visit <= 1.4x oidc-client-ts on 4G', ratios.firstVisit_4g <= BUDGET.firstVisitRatio4g,
-  `${ratios.firstVisit_4g.toFixed(2)}x (${ms(s.app['4g'].firstVisit.signInVisible.median)} vs ${ms(s.oidc['4g'].firstVisit.signInVisible.median)})`);
+  `${ratios.firstVisit_4g.toFixed(3)}x (${ms(s.app['4g'].firstVisit.signInVisible.median)} vs ${ms(s.oidc['4g'].firstVisit.signInVisible.median)})`);
 budget('callback <= 1.0x oidc-client-ts on 4G', ratios.callback_4g <= BUDGET.callbackRatio4g,
-  `${ratios.callback_4g.toFixed(2)}x (${ms(s.app['4g'].callback.userNameVisible.median)} vs ${ms(s.oidc['4g'].callback.userNameVisible.median)})`);
+  `${ratios.callback_4g.toFixed(3)}x (${ms(s.app['4g'].callback.userNameVisible.median)} vs ${ms(s.oidc['4g'].callback.userNameVisible.median)})`);
 budget('one request on the callback critical path', appReq <= BUDGET.callbackRequests,
   `at most ${appReq} request(s) in series between boot and user-name, over ${RUNS} rounds x ${Object.keys(PROFILES).length} profiles`);
 if (v.skipped) budgets.push({ name: 'ID-token validation <= 1 ms median in wasm', pass: null, detail: 'skipped' });
