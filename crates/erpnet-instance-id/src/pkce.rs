@@ -8,8 +8,8 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::authorize::sanitize_return_path;
 use crate::http::RandomSource;
+use crate::return_path::sanitize_return_path;
 
 fn random_b64url(rng: &mut dyn RandomSource) -> String {
     let mut bytes = [0u8; 32];

@@ -1,7 +1,7 @@
 //! Native benchmark of `validate_id_token` (parse, key choice, signature, every claim rule).
 //!
 //! ```sh
-//! cargo run --release -p instance-id --example bench_validate
+//! cargo run --release -p erpnet-instance-id --example bench_validate
 //! ```
 //!
 //! Prints the median, minimum and 90th percentile over 200 validations of one RS256 (2048-bit)
@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use instance_id::{
+use erpnet_instance_id::{
     validate_id_token, IdToken, JwsAlgorithm, JwtCompactVerifier, SignatureVerifier,
     UnverifiedIdToken,
 };

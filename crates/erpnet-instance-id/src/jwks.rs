@@ -4,8 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use crate::algorithm::JwsAlgorithm;
 use crate::http::HttpResponse;
-use crate::jws::JwsAlgorithm;
 
 /// The public material of a signing key.
 #[derive(Clone, PartialEq, Eq)]

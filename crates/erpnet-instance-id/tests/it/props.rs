@@ -1,7 +1,7 @@
 //! Property tests, and bounded "fuzz" runs (random inputs, assert no panic) over every parser
 //! that takes outside input: callback URLs, token responses, JWTs and JWKS documents.
 
-use instance_id::{
+use erpnet_instance_id::{
     parse_auto_discovery, parse_auto_discovery_at, parse_callback, parse_http_date, parse_jwks,
     parse_logout_return, parse_provider_metadata, parse_refresh_response, parse_token_response,
     parse_userinfo, validate_id_token, validate_refreshed_id_token, AutoDiscoveryPath,
@@ -50,7 +50,7 @@ proptest! {
         }
         let sep = if in_fragment { '#' } else { '?' };
         let url = Url::parse(&format!("https://spa.example.com/signin-callback{sep}{params}")).unwrap();
-        prop_assert!(instance_id::callback_params_present(&url));
+        prop_assert!(erpnet_instance_id::callback_params_present(&url));
         match parse_callback(&url).unwrap() {
             CallbackResponse::Code { code: c, state: s, iss: i } => {
                 prop_assert_eq!(c.secret(), code.as_str());
@@ -59,8 +59,8 @@ proptest! {
             }
             other => prop_assert!(false, "{:?}", other),
         }
-        let stripped = instance_id::strip_callback_params(&url);
-        prop_assert!(!instance_id::callback_params_present(&stripped));
+        let stripped = erpnet_instance_id::strip_callback_params(&url);
+        prop_assert!(!erpnet_instance_id::callback_params_present(&stripped));
     }
 
     #[test]
@@ -92,8 +92,8 @@ proptest! {
         ] {
             if let Ok(url) = Url::parse(&candidate) {
                 let _ = parse_callback(&url);
-                let _ = instance_id::callback_params_present(&url);
-                let _ = instance_id::strip_callback_params(&url);
+                let _ = erpnet_instance_id::callback_params_present(&url);
+                let _ = erpnet_instance_id::strip_callback_params(&url);
                 let _ = parse_logout_return(&url, &state);
             }
         }
@@ -333,8 +333,8 @@ proptest! {
         }
         let url = Url::parse(&s).unwrap();
         let _ = parse_callback(&url);
-        let stripped = instance_id::strip_callback_params(&url);
-        prop_assert!(!instance_id::callback_params_present(&stripped), "{}", stripped);
+        let stripped = erpnet_instance_id::strip_callback_params(&url);
+        prop_assert!(!erpnet_instance_id::callback_params_present(&stripped), "{}", stripped);
         prop_assert_eq!(stripped.fragment(), None);
     }
 

@@ -2,7 +2,7 @@
 //! auto-discovery variants, callbacks, token and refresh responses, userinfo. One test per
 //! behaviour.
 
-use instance_id::{
+use erpnet_instance_id::{
     auto_discovery_request_at, callback_params_present, fallback_endpoints_because,
     parse_auto_discovery_at, parse_callback, parse_provider_metadata, parse_token_response,
     parse_userinfo, strip_callback_params, userinfo_request, validate_callback, validate_id_token,
@@ -263,7 +263,7 @@ fn non_ascii_alg_header_is_refused_without_panic() {
 fn auto(
     path: AutoDiscoveryPath,
     body: &str,
-) -> Result<instance_id::InstanceEndpoints, DiscoveryError> {
+) -> Result<erpnet_instance_id::InstanceEndpoints, DiscoveryError> {
     parse_auto_discovery_at(&config(), path, HttpResponse::json(body.as_bytes()))
 }
 
@@ -406,7 +406,7 @@ fn the_fallback_route_carries_its_reason() {
         e.route.to_string(),
         "the default addresses /id and /api/domain/odata/, because /sys/auto-discovery: HTTP 404; /tools/auto-discovery: HTTP 404"
     );
-    let back: instance_id::InstanceEndpoints =
+    let back: erpnet_instance_id::InstanceEndpoints =
         serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
     assert_eq!(back, e);
 }

@@ -1,7 +1,7 @@
 //! Every claim rule of OIDC Core 3.1.3.7 (plus nbf, at_hash and sub): a passing and a failing
 //! case each, asserting the exact variant and rule. Tokens are really signed (RS256 rsa-a).
 
-use instance_id::{
+use erpnet_instance_id::{
     validate_id_token, AccessToken, IdTokenClaims, IdTokenError, IdTokenExpectations,
     JwtCompactVerifier, Nonce,
 };
@@ -271,7 +271,7 @@ fn rules_apply_in_order() {
     // A bad signature beats every claim fault: claims of unverified payloads are never read.
     let t = rs256(&claims_with(json!({"iss": "https://evil"})));
     let (input, _) = t.secret().rsplit_once('.').unwrap();
-    let forged = instance_id::IdToken::new(format!("{input}.{}", b64([0u8; 256])));
+    let forged = erpnet_instance_id::IdToken::new(format!("{input}.{}", b64([0u8; 256])));
     let ctx = Ctx::new();
     let e = validate_id_token(&forged, &default_jwks(), &ctx.expect(), &JwtCompactVerifier)
         .unwrap_err();

@@ -1,6 +1,6 @@
 //! HTTP dates, the bounded clock offset, and ID tokens checked against a wrong device clock.
 
-use instance_id::{
+use erpnet_instance_id::{
     parse_http_date, validate_id_token, ClockOffset, ClockOffsetError, IdTokenError,
     JwtCompactVerifier,
 };
@@ -171,7 +171,7 @@ fn offset_inputs_that_are_not_dates_or_ages() {
 }
 
 /// An IdentityServer4-shaped token: `nbf` = `iat`, 300 s lifetime.
-fn is4_token() -> instance_id::IdToken {
+fn is4_token() -> erpnet_instance_id::IdToken {
     rs256(&claims_with(
         json!({"iat": NOW, "nbf": NOW, "exp": NOW + 300}),
     ))
@@ -180,7 +180,7 @@ fn is4_token() -> instance_id::IdToken {
 fn validate_at(
     device_now: u64,
     offset: ClockOffset,
-) -> Result<instance_id::IdTokenClaims, IdTokenError> {
+) -> Result<erpnet_instance_id::IdTokenClaims, IdTokenError> {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let mut e = expectations(&n, &algs, &at);
     e.now = device_now;

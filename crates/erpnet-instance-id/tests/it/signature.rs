@@ -1,6 +1,6 @@
 //! Signatures with real keys, the algorithm and key rules, and tampered tokens.
 
-use instance_id::{
+use erpnet_instance_id::{
     validate_id_token, validate_id_token_async, IdToken, IdTokenError, JwsAlgorithm,
     JwtCompactVerifier, SignatureError, UnverifiedIdToken,
 };
@@ -14,8 +14,8 @@ use crate::support::*;
 /// asynchronous one a WebCrypto verifier uses (here driven by the same pure-Rust verifier).
 fn validate(
     token: &IdToken,
-    jwks: &instance_id::JwkSet,
-) -> Result<instance_id::IdTokenClaims, IdTokenError> {
+    jwks: &erpnet_instance_id::JwkSet,
+) -> Result<erpnet_instance_id::IdTokenClaims, IdTokenError> {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let expected = expectations(&n, &algs, &at);
     let sync = validate_id_token(token, jwks, &expected, &JwtCompactVerifier);
@@ -231,7 +231,7 @@ fn es256_signature_under_an_rsa_key_fails() {
     ));
     // The seam itself refuses an RSA key for ES256.
     let jwks = default_jwks();
-    let e = instance_id::SignatureVerifier::verify(
+    let e = erpnet_instance_id::SignatureVerifier::verify(
         &JwtCompactVerifier,
         JwsAlgorithm::Es256,
         &jwks.keys[0],
@@ -431,7 +431,7 @@ fn two_phase_form_uses_the_same_rules() {
     assert_eq!(check.alg(), JwsAlgorithm::Es256);
     assert_eq!(check.key().kid.as_deref(), Some("ec-a"));
     // What an asynchronous verifier would do: verify these exact values, report the outcome.
-    let outcome = instance_id::SignatureVerifier::verify(
+    let outcome = erpnet_instance_id::SignatureVerifier::verify(
         &JwtCompactVerifier,
         check.alg(),
         check.key(),

@@ -1,7 +1,7 @@
 //! OIDC Core 12.2: the ID token of a refresh response, one test per rule, with real signatures.
 //! Every case runs through the synchronous and the asynchronous entry points, which must agree.
 
-use instance_id::{
+use erpnet_instance_id::{
     validate_id_token, validate_refreshed_id_token, validate_refreshed_id_token_async, AccessToken,
     ClockOffset, IdToken, IdTokenClaims, IdTokenError, JwtCompactVerifier, RefreshExpectations,
     SignatureError,

@@ -26,10 +26,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::algorithm::JwsAlgorithm;
 use crate::jwks::{Jwk, JwkSet, KeyChoiceError};
-use crate::jws::{
-    check_inputs, AsyncSignatureVerifier, JwsAlgorithm, SignatureError, SignatureVerifier,
-};
+use crate::jws::{check_inputs, AsyncSignatureVerifier, SignatureError, SignatureVerifier};
 use crate::pkce::Nonce;
 use crate::token::{AccessToken, IdToken};
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use instance_id::{
+use erpnet_instance_id::{
     parse_jwks, AccessToken, HttpResponse, IdToken, IdTokenExpectations, JwkSet, Nonce,
 };
 use jwt_compact::alg::{Es256, Hs256, Hs256Key, Rsa, RsaPrivateKey};

@@ -32,7 +32,7 @@
 //! # The whole flow
 //!
 //! ```
-//! use instance_id::*;
+//! use erpnet_instance_id::*;
 //! # use jwt_compact::{AlgorithmExt as _, Claims, Header};
 //! # use jwt_compact::alg::Es256;
 //! # let signing_key = <Es256 as jwt_compact::Algorithm>::SigningKey::try_from(
@@ -192,6 +192,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod algorithm;
 mod authorize;
 mod callback;
 mod clock;
@@ -205,12 +206,14 @@ mod logout;
 mod pkce;
 mod refresh;
 mod refreshed_id_token;
+mod return_path;
 pub mod service_root;
 mod session;
 mod token;
 mod userinfo;
 
-pub use authorize::{authorization_url, sanitize_return_path, AuthorizeOptions};
+pub use algorithm::JwsAlgorithm;
+pub use authorize::{authorization_url, AuthorizeOptions};
 pub use callback::{
     callback_params_present, parse_callback, strip_callback_params, validate_callback,
     AuthorizationCode, CallbackError, CallbackResponse, CALLBACK_PARAMS,
@@ -231,9 +234,7 @@ pub use id_token::{
 pub use jwks::{parse_jwks, Jwk, JwkMaterial, JwkSet, JwksError};
 #[cfg(feature = "jwt-compact")]
 pub use jws::JwtCompactVerifier;
-pub use jws::{
-    check_inputs, AsyncSignatureVerifier, JwsAlgorithm, SignatureError, SignatureVerifier,
-};
+pub use jws::{check_inputs, AsyncSignatureVerifier, SignatureError, SignatureVerifier};
 pub use logout::{end_session_url, parse_logout_return, LogoutError};
 pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
@@ -245,6 +246,7 @@ pub use refresh::{
 pub use refreshed_id_token::{
     validate_refreshed_id_token, validate_refreshed_id_token_async, RefreshExpectations,
 };
+pub use return_path::sanitize_return_path;
 pub use session::SessionTimes;
 pub use token::{
     parse_token_response, token_request, AccessToken, IdToken, RefreshToken, TokenError,
