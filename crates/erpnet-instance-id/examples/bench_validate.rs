@@ -1,4 +1,4 @@
-//! Native benchmark of `validate_id_token` (parse, key choice, signature, every claim rule).
+//! Native benchmark of `IdTokenVerifier::verify` (parse, key choice, signature, every claim rule).
 //!
 //! ```sh
 //! cargo run --release -p erpnet-instance-id --example bench_validate
@@ -11,8 +11,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use erpnet_instance_id::{
-    validate_id_token, IdToken, JwsAlgorithm, JwtCompactVerifier, SignatureVerifier,
-    UnverifiedIdToken,
+    IdToken, JwsAlgorithm, JwtCompactVerifier, SignatureVerifier, UnverifiedIdToken,
 };
 
 #[path = "../tests/it/support.rs"]
@@ -46,9 +45,11 @@ fn report(label: &str, mut run: impl FnMut()) {
 fn measure(label: &str, token: &IdToken) {
     let jwks = default_jwks();
     let (n, algs, at) = (nonce(), advertised(), access_token());
-    let expected = expectations(&n, &algs, &at);
-    report(&format!("{label} validate_id_token"), || {
-        let claims = validate_id_token(black_box(token), &jwks, &expected, &JwtCompactVerifier)
+    // Built once, as an app would: the verifier owns its settings and keys.
+    let verifier = expectations(&n, &algs, &at).verifier(&jwks);
+    report(&format!("{label} IdTokenVerifier::verify"), || {
+        let claims = verifier
+            .verify(black_box(token), &n, Some(&at), NOW, &JwtCompactVerifier)
             .expect("valid token");
         black_box(claims);
     });

@@ -17,7 +17,7 @@ pub struct AuthorizeOptions {
     /// `ui_locales`, space-separated BCP 47 tags.
     pub ui_locales: Option<String>,
     /// `max_age` in seconds. Pass the same value to the ID token checks
-    /// ([`crate::IdTokenExpectations::max_age`]) so `auth_time` is verified.
+    /// ([`crate::IdTokenVerifier::set_max_age`]) so `auth_time` is verified.
     pub max_age: Option<u64>,
 }
 
@@ -35,7 +35,7 @@ pub fn authorization_url(
     let challenge = pending.verifier.challenge();
     let max_age = options.max_age.map(|m| m.to_string());
     let mut pairs: Vec<(&str, &str)> = vec![
-        ("client_id", config.client_id()),
+        ("client_id", config.client_id().as_str()),
         ("redirect_uri", config.redirect_uri().as_str()),
         ("response_type", "code"),
         ("scope", &scope),
@@ -64,7 +64,7 @@ mod tests {
 
     pub(crate) fn metadata() -> ProviderMetadata {
         ProviderMetadata {
-            issuer: "https://x.my.erp.net/id".into(),
+            issuer: crate::IssuerUrl::new("https://x.my.erp.net/id").unwrap(),
             authorization_endpoint: Url::parse("https://x.my.erp.net/id/connect/authorize")
                 .unwrap(),
             token_endpoint: Url::parse("https://x.my.erp.net/id/connect/token").unwrap(),

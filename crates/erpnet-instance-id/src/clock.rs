@@ -5,7 +5,7 @@
 //! few minutes behind therefore fails `nbf`/`iat` (the token seems to come from the future), one
 //! a few minutes ahead fails `exp`, and the person can do nothing but fix the clock. The app estimates the offset from a server `Date` header
 //! ([`ClockOffset::from_server_date`]) and the core applies it
-//! ([`crate::IdTokenExpectations::clock_offset`]); when a time rule still fails,
+//! ([`crate::IdTokenVerifier::set_clock_offset`]); when a time rule still fails,
 //! [`crate::IdTokenError::clock_skew_minutes`] says by how much the device clock looks wrong.
 
 /// Parses an HTTP date (RFC 9110 5.6.7) into unix seconds.
@@ -130,7 +130,7 @@ fn timestamp(year: u64, month: u64, day: u64, time: &str) -> Option<u64> {
 }
 
 fn is_leap(y: u64) -> bool {
-    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
 fn days_in(year: u64, month: u64) -> u64 {
@@ -155,8 +155,8 @@ fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
 ///
 /// It is a value: the app measures it once (from a response's `Date` header, see
 /// [`Self::from_server_date`]), keeps it in memory and passes it with every ID-token
-/// validation ([`crate::IdTokenExpectations::clock_offset`],
-/// [`crate::RefreshExpectations::clock_offset`]). [`ClockOffset::ZERO`] (the default) changes
+/// validation ([`crate::IdTokenVerifier::set_clock_offset`], for the sign-in's and the
+/// refreshed ID tokens alike). [`ClockOffset::ZERO`] (the default) changes
 /// nothing.
 ///
 /// **Bound.** |offset| ≤ [`Self::MAX_SECS`] (24 hours). A wrong device clock is typically off

@@ -3,8 +3,9 @@
 use url::Url;
 
 use crate::http::is_secure_url;
+use crate::identity::{ClientId, ClientIdError};
 
-/// A checked client configuration (design.md 3.1).
+/// A checked client configuration: the instance, the client, the scopes and where the app lives.
 ///
 /// The redirect URI and the post-logout URI are derived from the app's base URL, never
 /// configured separately.
@@ -13,7 +14,7 @@ pub struct ClientConfig {
     instance_url: Url,
     /// `instance_url` without its trailing slash, for building `/id`, `/sys/...`.
     instance_base: String,
-    client_id: String,
+    client_id: ClientId,
     scopes: Vec<String>,
     redirect_uri: Url,
     post_logout_redirect_uri: Url,
@@ -88,7 +89,7 @@ impl ConfigError {
         }
     }
 
-    /// The stable error code (design.md 3.3): always `"config_invalid"`.
+    /// The stable error code: always `"config_invalid"`.
     pub fn code(&self) -> &'static str {
         "config_invalid"
     }
@@ -124,15 +125,10 @@ impl ClientConfig {
         }
         let instance_base = instance.as_str().trim_end_matches('/').to_owned();
 
-        if client_id.is_empty() {
-            return Err(ConfigError::ClientIdEmpty);
-        }
-        if client_id
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(ConfigError::ClientIdInvalidCharacter);
-        }
+        let client_id = ClientId::new(client_id).map_err(|e| match e {
+            ClientIdError::Empty => ConfigError::ClientIdEmpty,
+            ClientIdError::InvalidCharacter => ConfigError::ClientIdInvalidCharacter,
+        })?;
 
         let mut scope_list: Vec<String> = Vec::new();
         for scope in scopes.split_whitespace() {
@@ -175,7 +171,7 @@ impl ClientConfig {
         Ok(ClientConfig {
             instance_url: instance,
             instance_base,
-            client_id: client_id.to_owned(),
+            client_id,
             scopes: scope_list,
             redirect_uri,
             post_logout_redirect_uri: base,
@@ -193,7 +189,7 @@ impl ClientConfig {
     }
 
     /// The client id (the Trusted Application's `ApplicationUri`).
-    pub fn client_id(&self) -> &str {
+    pub fn client_id(&self) -> &ClientId {
         &self.client_id
     }
 

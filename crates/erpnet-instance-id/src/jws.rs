@@ -60,7 +60,7 @@ pub trait SignatureVerifier {
 
 /// The signature seam for verifiers that answer asynchronously (WebCrypto's
 /// `SubtleCrypto.verify` returns a promise). Same contract as [`SignatureVerifier`]; used by
-/// [`crate::validate_id_token_async`] and [`crate::SignatureCheck::verify_async`].
+/// [`crate::IdTokenVerifier::verify_async`] and [`crate::SignatureCheck::verify_async`].
 pub trait AsyncSignatureVerifier {
     /// Resolves to `Ok(())` only when the signature verifies.
     fn verify_async(

@@ -27,7 +27,7 @@ pub fn end_session_url(
         "post_logout_redirect_uri",
         config.post_logout_redirect_uri().as_str(),
     ));
-    pairs.push(("client_id", config.client_id()));
+    pairs.push(("client_id", config.client_id().as_str()));
     pairs.push(("state", state.as_str()));
     Some(with_query_pairs(endpoint, pairs))
 }
@@ -85,7 +85,7 @@ mod tests {
         )
         .unwrap();
         let metadata = ProviderMetadata {
-            issuer: "https://x.my.erp.net/id".into(),
+            issuer: crate::IssuerUrl::new("https://x.my.erp.net/id").unwrap(),
             authorization_endpoint: Url::parse("https://x.my.erp.net/id/a").unwrap(),
             token_endpoint: Url::parse("https://x.my.erp.net/id/t").unwrap(),
             end_session_endpoint: endpoint.map(|e| Url::parse(e).unwrap()),

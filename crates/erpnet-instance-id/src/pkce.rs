@@ -62,7 +62,7 @@ pub const VERIFIER_LEN: usize = 64;
 /// The PKCE `code_verifier`: one-shot and secret. Not `Clone`; `Debug` prints `[redacted]`.
 ///
 /// It is `Serialize`/`Deserialize` because redirect mode keeps it in `sessionStorage` until the
-/// callback (design.md section 4); deserialising checks it again.
+/// callback; deserialising checks it again.
 #[derive(Deserialize)]
 #[serde(try_from = "String")]
 pub struct PkceVerifier(String);

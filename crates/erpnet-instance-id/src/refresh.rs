@@ -4,7 +4,7 @@
 //! refresh returns a new one and the old one dies). The app keeps it in memory only, sends
 //! [`refresh_token_request`] before the access token expires, replaces it with the one in the
 //! [`RefreshResponse`], validates the new ID token with
-//! [`crate::validate_refreshed_id_token`] (OIDC Core 12.2), and on sign-out sends
+//! [`crate::IdTokenVerifier::verify_refreshed`] (OIDC Core 12.2), and on sign-out sends
 //! [`revocation_request`].
 
 use crate::config::ClientConfig;
@@ -41,7 +41,7 @@ pub fn refresh_token_request(
 ) -> HttpRequest {
     let body = encode_pairs([
         ("grant_type", "refresh_token"),
-        ("client_id", config.client_id()),
+        ("client_id", config.client_id().as_str()),
         ("refresh_token", refresh_token.secret()),
     ]);
     form_post(metadata.token_endpoint.clone(), body)
@@ -62,7 +62,7 @@ pub fn revocation_request(
     let body = encode_pairs([
         ("token", refresh_token.secret()),
         ("token_type_hint", "refresh_token"),
-        ("client_id", config.client_id()),
+        ("client_id", config.client_id().as_str()),
     ]);
     Some(form_post(endpoint, body))
 }
@@ -77,7 +77,7 @@ pub struct RefreshResponse {
     /// `expires_in` in seconds, if given.
     pub expires_in: Option<u64>,
     /// A new ID token, if the provider sent one (the Instance ID does, without `nonce`):
-    /// validate it with [`crate::validate_refreshed_id_token`] before using anything else
+    /// validate it with [`crate::IdTokenVerifier::verify_refreshed`] before using anything else
     /// from this response.
     pub id_token: Option<IdToken>,
     /// The new refresh token, if any: it replaces the one just used (which the Instance ID

@@ -21,7 +21,7 @@ pub fn token_request(
 ) -> HttpRequest {
     let body = encode_pairs([
         ("grant_type", "authorization_code"),
-        ("client_id", config.client_id()),
+        ("client_id", config.client_id().as_str()),
         ("code", code.secret()),
         ("redirect_uri", config.redirect_uri().as_str()),
         ("code_verifier", verifier.secret()),
@@ -72,7 +72,7 @@ secret_string!(
     AccessToken
 );
 secret_string!(
-    /// The ID token, a compact JWS, not yet validated ([`crate::validate_id_token`]). `Debug`
+    /// The ID token, a compact JWS, not yet validated ([`crate::IdTokenVerifier::verify`]). `Debug`
     /// prints `[redacted]`; deliberately not `Serialize`.
     IdToken
 );
@@ -328,7 +328,7 @@ mod tests {
         )
         .unwrap();
         let metadata = crate::discovery::ProviderMetadata {
-            issuer: "https://mycompany.my.erp.net/id".into(),
+            issuer: crate::IssuerUrl::new("https://mycompany.my.erp.net/id").unwrap(),
             authorization_endpoint: Url::parse("https://mycompany.my.erp.net/id/connect/authorize")
                 .unwrap(),
             token_endpoint: Url::parse("https://mycompany.my.erp.net/id/connect/token").unwrap(),
@@ -362,7 +362,7 @@ mod tests {
             Some("application/x-www-form-urlencoded")
         );
         assert_eq!(req.header("Accept"), Some("application/json"));
-        // Exactly the seed's body (design seed 003, step 3).
+        // Exactly the body of a real IdentityServer4 token response.
         assert_eq!(
             req.body.as_deref(),
             Some("grant_type=authorization_code&client_id=spa.example.com&code=SplxlOBeZQQYbYS6WxSbIA&redirect_uri=https%3A%2F%2Fspa.example.com%2Fsignin-callback&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")

@@ -256,9 +256,9 @@ pub fn validate_callback(
         return Err(CallbackError::StateMismatch);
     }
     match resp.iss() {
-        Some(iss) if iss != metadata.issuer => {
+        Some(iss) if metadata.issuer != iss => {
             return Err(CallbackError::IssMismatch {
-                expected: metadata.issuer.clone(),
+                expected: metadata.issuer.to_string(),
                 found: iss.to_owned(),
             })
         }

@@ -8,7 +8,7 @@ fn pending() -> PendingRequest {
 
 fn metadata(iss_supported: bool) -> ProviderMetadata {
     ProviderMetadata {
-        issuer: "https://x.my.erp.net/id".into(),
+        issuer: crate::IssuerUrl::new("https://x.my.erp.net/id").unwrap(),
         authorization_endpoint: Url::parse("https://x.my.erp.net/id/a").unwrap(),
         token_endpoint: Url::parse("https://x.my.erp.net/id/t").unwrap(),
         end_session_endpoint: None,

@@ -5,6 +5,7 @@ use url::Url;
 
 use super::{check_json, parse_secure_url, DiscoveryError, InstanceEndpoints};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::identity::IssuerUrl;
 
 /// `GET {id_url}/.well-known/openid-configuration`.
 pub fn metadata_request(endpoints: &InstanceEndpoints) -> HttpRequest {
@@ -19,8 +20,8 @@ pub fn metadata_request(endpoints: &InstanceEndpoints) -> HttpRequest {
 /// so the app may carry it across a redirect in `sessionStorage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderMetadata {
-    /// The issuer identifier, equal to the Instance ID URL.
-    pub issuer: String,
+    /// The issuer identifier, equal to the Instance ID URL (checked: see [`IssuerUrl`]).
+    pub issuer: IssuerUrl,
     /// Where the authorization request goes.
     #[serde(with = "crate::http::url_serde")]
     pub authorization_endpoint: Url,
@@ -101,6 +102,12 @@ pub fn parse_provider_metadata(
             found: issuer,
         });
     }
+    // Equal to the expected issuer, which the caller derived from a checked URL; checked
+    // again here so that an insecure or query-carrying issuer never becomes an `IssuerUrl`.
+    let issuer = IssuerUrl::new(issuer).map_err(|_| DiscoveryError::InvalidUrl {
+        field: "issuer",
+        value: expected_issuer.to_owned(),
+    })?;
     let required = |field: &'static str, value: Option<String>| {
         let value = value.ok_or(DiscoveryError::MissingField(field))?;
         parse_secure_url(field, &value)

@@ -1,6 +1,6 @@
 //! Discovery: the instance's auto-discovery document (at `/sys/auto-discovery` or
 //! `/tools/auto-discovery`) and the Instance ID's `.well-known/openid-configuration`
-//! (design.md section 4, "Start").
+//! (what an app does first, before any sign-in).
 //!
 //! The app tries [`AutoDiscoveryPath::ALL`] in order ([`auto_discovery_request_at`],
 //! [`parse_auto_discovery_at`]) and, when neither answers usably,

@@ -1,8 +1,7 @@
 //! HTTP dates, the bounded clock offset, and ID tokens checked against a wrong device clock.
 
 use erpnet_instance_id::{
-    parse_http_date, validate_id_token, ClockOffset, ClockOffsetError, IdTokenError,
-    JwtCompactVerifier,
+    parse_http_date, ClockOffset, ClockOffsetError, IdTokenError, JwtCompactVerifier,
 };
 use serde_json::json;
 
@@ -185,7 +184,7 @@ fn validate_at(
     let mut e = expectations(&n, &algs, &at);
     e.now = device_now;
     e.clock_offset = offset;
-    validate_id_token(&is4_token(), &default_jwks(), &e, &JwtCompactVerifier)
+    e.validate(&is4_token(), &default_jwks(), &JwtCompactVerifier)
 }
 
 #[test]
@@ -221,7 +220,9 @@ fn device_ten_minutes_behind_fails_then_passes_with_the_offset() {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let mut ex = expectations(&n, &algs, &at);
     ex.now = device_now;
-    let e = validate_id_token(&t, &default_jwks(), &ex, &JwtCompactVerifier).unwrap_err();
+    let e = ex
+        .validate(&t, &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert!(matches!(e, IdTokenError::IssuedInFuture { iat: NOW, .. }));
     assert_eq!(e.clock_skew_minutes(), Some(-10));
 }
@@ -240,11 +241,15 @@ fn skew_is_only_reported_for_time_rules() {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let e = expectations(&n, &algs, &at);
     let t = rs256(&claims_with(json!({"nonce": "other"})));
-    let err = validate_id_token(&t, &default_jwks(), &e, &JwtCompactVerifier).unwrap_err();
+    let err = e
+        .validate(&t, &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert_eq!(err.clock_skew_minutes(), None);
     // A time failure without iat cannot say how wrong the clock is.
     let t = rs256(&claims_with(json!({"iat": null, "exp": NOW - 100})));
-    let err = validate_id_token(&t, &default_jwks(), &e, &JwtCompactVerifier).unwrap_err();
+    let err = e
+        .validate(&t, &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert!(matches!(err, IdTokenError::Expired { iat: None, .. }));
     assert_eq!(err.clock_skew_minutes(), None);
     // A token really issued long ago (iat consistent with the clock) still fails exp; the skew
@@ -252,6 +257,8 @@ fn skew_is_only_reported_for_time_rules() {
     let t = rs256(&claims_with(
         json!({"iat": NOW - 3600, "nbf": NOW - 3600, "exp": NOW - 3300}),
     ));
-    let err = validate_id_token(&t, &default_jwks(), &e, &JwtCompactVerifier).unwrap_err();
+    let err = e
+        .validate(&t, &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert_eq!(err.clock_skew_minutes(), Some(60));
 }

@@ -5,9 +5,9 @@
 use erpnet_instance_id::{
     auto_discovery_request_at, callback_params_present, fallback_endpoints_because,
     parse_auto_discovery_at, parse_callback, parse_provider_metadata, parse_token_response,
-    parse_userinfo, strip_callback_params, userinfo_request, validate_callback, validate_id_token,
-    AutoDiscoveryPath, CallbackError, ClientConfig, DiscoveryError, DiscoveryRoute, HttpResponse,
-    IdToken, IdTokenError, JwtCompactVerifier, PendingRequest, ProviderMetadata, UserInfoError,
+    parse_userinfo, strip_callback_params, userinfo_request, validate_callback, AutoDiscoveryPath,
+    CallbackError, ClientConfig, DiscoveryError, DiscoveryRoute, HttpResponse, IdToken,
+    IdTokenError, JwtCompactVerifier, PendingRequest, ProviderMetadata, UserInfoError,
 };
 use serde_json::json;
 use url::Url;
@@ -190,13 +190,9 @@ fn is4_id_token_has_no_name_and_the_name_comes_from_userinfo() {
     let claims = claims_with(json!({"name": null, "email": null, "idp": "local", "s_hash": "x"}));
     let t = rs256(&claims);
     let (n, algs, at) = (nonce(), vec!["RS256".to_owned()], access_token());
-    let c = validate_id_token(
-        &t,
-        &default_jwks(),
-        &expectations(&n, &algs, &at),
-        &JwtCompactVerifier,
-    )
-    .unwrap();
+    let c = (expectations(&n, &algs, &at))
+        .validate(&t, &default_jwks(), &JwtCompactVerifier)
+        .unwrap();
     assert_eq!(c.display_name(), "admin");
     let req = userinfo_request(&is4_metadata(), &at).unwrap();
     assert_eq!(
@@ -248,7 +244,9 @@ fn non_ascii_alg_header_is_refused_without_panic() {
             &good_claims(),
             Signer::Empty,
         ));
-        let err = validate_id_token(&t, &default_jwks(), &e, &JwtCompactVerifier).unwrap_err();
+        let err = e
+            .validate(&t, &default_jwks(), &JwtCompactVerifier)
+            .unwrap_err();
         assert_eq!(err.rule(), "alg", "{alg}");
         if hmac {
             assert!(matches!(err, IdTokenError::AlgHmac { .. }), "{alg}");

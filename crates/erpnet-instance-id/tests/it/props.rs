@@ -4,9 +4,9 @@
 use erpnet_instance_id::{
     parse_auto_discovery, parse_auto_discovery_at, parse_callback, parse_http_date, parse_jwks,
     parse_logout_return, parse_provider_metadata, parse_refresh_response, parse_token_response,
-    parse_userinfo, validate_id_token, validate_refreshed_id_token, AutoDiscoveryPath,
-    CallbackResponse, ClientConfig, ClockOffset, HttpResponse, IdToken, JwtCompactVerifier,
-    PkceVerifier, RefreshExpectations, State, UnverifiedIdToken, VERIFIER_ALPHABET, VERIFIER_LEN,
+    parse_userinfo, AutoDiscoveryPath, CallbackResponse, ClientConfig, ClockOffset, HttpResponse,
+    IdToken, JwtCompactVerifier, PkceVerifier, State, UnverifiedIdToken, VERIFIER_ALPHABET,
+    VERIFIER_LEN,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -125,7 +125,7 @@ proptest! {
         for raw in [s.clone(), parts.join(".")] {
             let t = IdToken::new(raw);
             let _ = UnverifiedIdToken::parse(&t);
-            prop_assert!(validate_id_token(&t, &jwks, &e, &JwtCompactVerifier).is_err());
+            prop_assert!(e.validate(&t, &jwks, &JwtCompactVerifier).is_err());
         }
     }
 
@@ -146,7 +146,7 @@ proptest! {
         let t = IdToken::new(sign(&header, &payload, Signer::Raw(sig)));
         let jwks = default_jwks();
         let (n, algs, at) = (nonce(), advertised(), access_token());
-        prop_assert!(validate_id_token(&t, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
+        prop_assert!((expectations(&n, &algs, &at)).validate(&t, &jwks, &JwtCompactVerifier).is_err());
     }
 
     /// JOSE headers of arbitrary text (any `alg`, `kid`, `typ`, non-ASCII included) and JWT
@@ -167,9 +167,9 @@ proptest! {
             header["kid"] = kid.into();
         }
         let t = IdToken::new(sign(&header, &good_claims(), Signer::Raw(sig.clone())));
-        prop_assert!(validate_id_token(&t, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
+        prop_assert!((expectations(&n, &algs, &at)).validate(&t, &jwks, &JwtCompactVerifier).is_err());
         let raw = IdToken::new(format!("{}.{}.{}", b64(&header_raw), b64(&payload_raw), b64(&sig)));
-        prop_assert!(validate_id_token(&raw, &jwks, &expectations(&n, &algs, &at), &JwtCompactVerifier).is_err());
+        prop_assert!((expectations(&n, &algs, &at)).validate(&raw, &jwks, &JwtCompactVerifier).is_err());
     }
 
     /// A validly signed token with one random claim value: validation never panics.
@@ -183,7 +183,7 @@ proptest! {
         let (n, algs, at) = (nonce(), advertised(), access_token());
         let mut e = expectations(&n, &algs, &at);
         e.max_age = Some(3600);
-        let _ = validate_id_token(&t, &jwks, &e, &JwtCompactVerifier);
+        let _ = e.validate(&t, &jwks, &JwtCompactVerifier);
     }
 
     #[test]
@@ -201,9 +201,9 @@ proptest! {
             // Whatever was accepted is used without panicking.
             let t = rs256(&good_claims());
             let (nn, algs, at) = (nonce(), advertised(), access_token());
-            let _ = validate_id_token(&t, &set, &expectations(&nn, &algs, &at), &JwtCompactVerifier);
+            let _ = (expectations(&nn, &algs, &at)).validate(&t, &set, &JwtCompactVerifier);
             let es = es256(&good_claims());
-            let _ = validate_id_token(&es, &set, &expectations(&nn, &algs, &at), &JwtCompactVerifier);
+            let _ = (expectations(&nn, &algs, &at)).validate(&es, &set, &JwtCompactVerifier);
         }
     }
 
@@ -348,13 +348,13 @@ proptest! {
         offset in -86_400i64..=86_400,
     ) {
         let (n, algs, at) = (nonce(), advertised(), access_token());
-        let original = validate_id_token(&rs256(&good_claims()), &default_jwks(), &expectations(&n, &algs, &at), &JwtCompactVerifier).unwrap();
+        let original = (expectations(&n, &algs, &at)).validate(&rs256(&good_claims()), &default_jwks(), &JwtCompactVerifier).unwrap();
         let claims = claims_with(json!({ "nonce": null, name: claim }));
         let signed = IdToken::new(sign(&json!({"alg": alg, "kid": "rsa-a"}), &claims, Signer::Rs256(&keys().rsa_a)));
-        let mut e = RefreshExpectations::new(&original, CLIENT_ID, NOW, &algs);
-        e.access_token = Some(&at);
+        let mut e = RefreshExpect::new(&original, CLIENT_ID, NOW, &algs);
+        e.access_token = Some(at.clone());
         e.clock_offset = ClockOffset::from_secs(offset).unwrap();
-        if let Ok(c) = validate_refreshed_id_token(&signed, &default_jwks(), &e, &JwtCompactVerifier) {
+        if let Ok(c) = e.validate(&signed, &default_jwks(), &JwtCompactVerifier) {
             prop_assert_eq!(c.sub, original.sub);
             prop_assert_eq!(c.iss, original.iss);
         }

@@ -2,8 +2,7 @@
 //! Every case runs through the synchronous and the asynchronous entry points, which must agree.
 
 use erpnet_instance_id::{
-    validate_id_token, validate_refreshed_id_token, validate_refreshed_id_token_async, AccessToken,
-    ClockOffset, IdToken, IdTokenClaims, IdTokenError, JwtCompactVerifier, RefreshExpectations,
+    AccessToken, ClockOffset, IdToken, IdTokenClaims, IdTokenError, JwtCompactVerifier,
     SignatureError,
 };
 use serde_json::{json, Value};
@@ -18,11 +17,10 @@ const NEW_ACCESS_TOKEN: &str = "the-refreshed-access-token";
 fn original_with(patch: Value, trusted: &[String]) -> IdTokenClaims {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let mut e = expectations(&n, &algs, &at);
-    e.trusted_audiences = trusted;
-    validate_id_token(
+    e.trusted_audiences = trusted.to_vec();
+    e.validate(
         &rs256(&claims_with(patch)),
         &default_jwks(),
-        &e,
         &JwtCompactVerifier,
     )
     .expect("the original token is valid")
@@ -58,21 +56,16 @@ fn refreshed_claims(patch: Value) -> Value {
 fn check(
     token: &IdToken,
     original: &IdTokenClaims,
-    tweak: impl FnOnce(&mut RefreshExpectations<'_>),
+    tweak: impl FnOnce(&mut RefreshExpect),
 ) -> Result<IdTokenClaims, IdTokenError> {
     let algs = advertised();
     let at = AccessToken::new(NEW_ACCESS_TOKEN);
-    let mut e = RefreshExpectations::new(original, CLIENT_ID, LATER, &algs);
-    e.access_token = Some(&at);
+    let mut e = RefreshExpect::new(original, CLIENT_ID, LATER, &algs);
+    e.access_token = Some(at.clone());
     tweak(&mut e);
     let jwks = default_jwks();
-    let sync = validate_refreshed_id_token(token, &jwks, &e, &JwtCompactVerifier);
-    let awaited = ready(validate_refreshed_id_token_async(
-        token,
-        &jwks,
-        &e,
-        &JwtCompactVerifier,
-    ));
+    let sync = e.validate(token, &jwks, &JwtCompactVerifier);
+    let awaited = ready(e.validate_async(token, &jwks, &JwtCompactVerifier));
     assert_eq!(format!("{sync:?}"), format!("{awaited:?}"));
     sync
 }
@@ -168,11 +161,12 @@ fn algorithms_stay_pinned() {
     // ES256 is refused when discovery advertises RS256 only (as IdentityServer4 does).
     let rs_only = vec!["RS256".to_owned()];
     let (o, at) = (original(), AccessToken::new(NEW_ACCESS_TOKEN));
-    let mut ex = RefreshExpectations::new(&o, CLIENT_ID, LATER, &rs_only);
-    ex.access_token = Some(&at);
+    let mut ex = RefreshExpect::new(&o, CLIENT_ID, LATER, &rs_only);
+    ex.access_token = Some(at.clone());
     let es = es256(&refreshed_claims(json!({})));
-    let e =
-        validate_refreshed_id_token(&es, &default_jwks(), &ex, &JwtCompactVerifier).unwrap_err();
+    let e = ex
+        .validate(&es, &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert!(matches!(e, IdTokenError::AlgNotAdvertised { .. }));
     // ...and accepted when advertised: the same token, the same rules.
     assert!(check(&es, &o, |_| {}).is_ok());
@@ -247,7 +241,7 @@ fn rule_4_aud_unchanged() {
     ));
     assert_eq!(check(&t, &o, |_| {}).unwrap().aud, ["api", CLIENT_ID]);
     // The client itself must still be an audience (an original for another client).
-    let e = check(&t, &o, |e| e.client_id = "other").unwrap_err();
+    let e = check(&t, &o, |e| e.client_id = "other".to_owned()).unwrap_err();
     assert!(matches!(e, IdTokenError::AudMismatch { .. }));
 }
 

@@ -1,8 +1,7 @@
 //! Signatures with real keys, the algorithm and key rules, and tampered tokens.
 
 use erpnet_instance_id::{
-    validate_id_token, validate_id_token_async, IdToken, IdTokenError, JwsAlgorithm,
-    JwtCompactVerifier, SignatureError, UnverifiedIdToken,
+    IdToken, IdTokenError, JwsAlgorithm, JwtCompactVerifier, SignatureError, UnverifiedIdToken,
 };
 use jwt_compact::alg::{Es256, Rsa};
 use jwt_compact::{AlgorithmExt, Claims, Header};
@@ -18,13 +17,8 @@ fn validate(
 ) -> Result<erpnet_instance_id::IdTokenClaims, IdTokenError> {
     let (n, algs, at) = (nonce(), advertised(), access_token());
     let expected = expectations(&n, &algs, &at);
-    let sync = validate_id_token(token, jwks, &expected, &JwtCompactVerifier);
-    let awaited = ready(validate_id_token_async(
-        token,
-        jwks,
-        &expected,
-        &JwtCompactVerifier,
-    ));
+    let sync = expected.validate(token, jwks, &JwtCompactVerifier);
+    let awaited = ready(expected.validate_async(token, jwks, &JwtCompactVerifier));
     assert_eq!(
         format!("{sync:?}"),
         format!("{awaited:?}"),
@@ -279,29 +273,20 @@ fn weak_rsa_key_is_refused() {
 fn algorithm_must_be_advertised_and_allowed() {
     let (n, at) = (nonce(), access_token());
     let only_rs = vec!["RS256".to_owned()];
-    let e = validate_id_token(
-        &es256(&good_claims()),
-        &default_jwks(),
-        &expectations(&n, &only_rs, &at),
-        &JwtCompactVerifier,
-    )
-    .unwrap_err();
+    let e = (expectations(&n, &only_rs, &at))
+        .validate(&es256(&good_claims()), &default_jwks(), &JwtCompactVerifier)
+        .unwrap_err();
     assert!(matches!(&e, IdTokenError::AlgNotAdvertised { alg } if alg == "ES256"));
     assert_eq!(e.rule(), "alg");
     // Nothing advertised: RS256 only.
     let none: Vec<String> = vec![];
-    assert!(validate_id_token(
-        &rs256(&good_claims()),
-        &default_jwks(),
-        &expectations(&n, &none, &at),
-        &JwtCompactVerifier
-    )
-    .is_ok());
+    assert!((expectations(&n, &none, &at))
+        .validate(&rs256(&good_claims()), &default_jwks(), &JwtCompactVerifier)
+        .is_ok());
     assert!(matches!(
-        validate_id_token(
+        (expectations(&n, &none, &at)).validate(
             &es256(&good_claims()),
             &default_jwks(),
-            &expectations(&n, &none, &at),
             &JwtCompactVerifier
         ),
         Err(IdTokenError::AlgNotAdvertised { .. })
@@ -314,12 +299,7 @@ fn algorithm_must_be_advertised_and_allowed() {
     ));
     let all: Vec<String> = vec!["RS384".into(), "RS256".into()];
     assert!(matches!(
-        validate_id_token(
-            &t,
-            &default_jwks(),
-            &expectations(&n, &all, &at),
-            &JwtCompactVerifier
-        ),
+        (expectations(&n, &all, &at)).validate(&t, &default_jwks(), &JwtCompactVerifier),
         Err(IdTokenError::AlgUnsupported { .. })
     ));
 }
@@ -430,7 +410,7 @@ fn two_phase_form_uses_the_same_rules() {
     let check = u.signature_check(&jwks, &JwsAlgorithm::ALL).unwrap();
     assert_eq!(check.alg(), JwsAlgorithm::Es256);
     assert_eq!(check.key().kid.as_deref(), Some("ec-a"));
-    // What an asynchronous verifier would do: verify these exact values, report the outcome.
+    // What an asynchronous verifier is asked: these exact values.
     let outcome = erpnet_instance_id::SignatureVerifier::verify(
         &JwtCompactVerifier,
         check.alg(),
@@ -438,11 +418,11 @@ fn two_phase_form_uses_the_same_rules() {
         check.signing_input(),
         check.signature(),
     );
-    let verified = check.conclude(outcome).unwrap();
-    let (n, algs, at) = (nonce(), advertised(), access_token());
-    let claims = verified
-        .validate_claims(&expectations(&n, &algs, &at))
-        .unwrap();
+    assert!(outcome.is_ok());
+    // The proof comes only from a verifier's answer; the claims only through the verifier.
+    let verified = check.verify(&JwtCompactVerifier).unwrap();
+    assert_eq!(verified.alg(), JwsAlgorithm::Es256);
+    let claims = validate(&t, &jwks).unwrap();
     assert_eq!(claims.sub, "admin");
     let _: Value = serde_json::to_value(&claims).unwrap();
 }

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use erpnet_instance_id::{
-    parse_jwks, AccessToken, HttpResponse, IdToken, IdTokenExpectations, JwkSet, Nonce,
+    allowed_algorithms, parse_jwks, AccessToken, AsyncSignatureVerifier, ClientId, ClockOffset,
+    HttpResponse, IdToken, IdTokenClaims, IdTokenError, IdTokenVerifier, IssuerUrl, JwkSet, Nonce,
+    SignatureVerifier, DEFAULT_LEEWAY_SECS,
 };
 use jwt_compact::alg::{Es256, Hs256, Hs256Key, Rsa, RsaPrivateKey};
 use jwt_compact::jwk::JsonWebKey;
@@ -191,13 +193,157 @@ pub fn advertised() -> Vec<String> {
     vec!["RS256".into(), "PS256".into(), "ES256".into()]
 }
 
+/// What one test expects of an ID token: the verifier's settings and the per-call values, in
+/// one owned value that a test can tweak field by field before validating.
+#[derive(Clone)]
+pub struct Expect {
+    pub issuer: String,
+    pub client_id: String,
+    pub nonce: Nonce,
+    pub now: u64,
+    pub clock_offset: ClockOffset,
+    pub leeway: u64,
+    pub advertised_algs: Vec<String>,
+    pub trusted_audiences: Vec<String>,
+    pub access_token: Option<AccessToken>,
+    pub max_age: Option<u64>,
+}
+
+impl Expect {
+    /// The verifier these settings describe, with `jwks`.
+    pub fn verifier(&self, jwks: &JwkSet) -> IdTokenVerifier {
+        IdTokenVerifier::new_public_client(
+            ClientId::new(self.client_id.as_str()).expect("test client id"),
+            IssuerUrl::new(self.issuer.as_str()).expect("test issuer"),
+            jwks.clone(),
+        )
+        .set_allowed_algs(allowed_algorithms(&self.advertised_algs))
+        .set_clock_offset(self.clock_offset)
+        .set_leeway_secs(self.leeway)
+        .set_max_age(self.max_age)
+        .set_trusted_audiences(self.trusted_audiences.clone())
+    }
+
+    /// [`IdTokenVerifier::verify`] with these settings.
+    pub fn validate(
+        &self,
+        token: &IdToken,
+        jwks: &JwkSet,
+        signatures: &dyn SignatureVerifier,
+    ) -> Result<IdTokenClaims, IdTokenError> {
+        self.verifier(jwks).verify(
+            token,
+            &self.nonce,
+            self.access_token.as_ref(),
+            self.now,
+            signatures,
+        )
+    }
+
+    /// [`IdTokenVerifier::verify_async`] with these settings.
+    pub async fn validate_async(
+        &self,
+        token: &IdToken,
+        jwks: &JwkSet,
+        signatures: &impl AsyncSignatureVerifier,
+    ) -> Result<IdTokenClaims, IdTokenError> {
+        self.verifier(jwks)
+            .verify_async(
+                token,
+                &self.nonce,
+                self.access_token.as_ref(),
+                self.now,
+                signatures,
+            )
+            .await
+    }
+}
+
 /// Expectations that `good_claims()` meets (with the access token for at_hash).
-pub fn expectations<'a>(
-    nonce: &'a Nonce,
-    algs: &'a [String],
-    access: &'a AccessToken,
-) -> IdTokenExpectations<'a> {
-    let mut e = IdTokenExpectations::new(ISSUER, CLIENT_ID, nonce, NOW, algs);
-    e.access_token = Some(access);
-    e
+pub fn expectations(nonce: &Nonce, algs: &[String], access: &AccessToken) -> Expect {
+    Expect {
+        issuer: ISSUER.to_owned(),
+        client_id: CLIENT_ID.to_owned(),
+        nonce: nonce.clone(),
+        now: NOW,
+        clock_offset: ClockOffset::ZERO,
+        leeway: DEFAULT_LEEWAY_SECS,
+        advertised_algs: algs.to_vec(),
+        trusted_audiences: Vec::new(),
+        access_token: Some(access.clone()),
+        max_age: None,
+    }
+}
+
+/// What a refreshed ID token is checked against (OIDC Core 12.2), owned and tweakable.
+#[derive(Clone)]
+pub struct RefreshExpect {
+    pub original: IdTokenClaims,
+    pub client_id: String,
+    pub now: u64,
+    pub clock_offset: ClockOffset,
+    pub leeway: u64,
+    pub advertised_algs: Vec<String>,
+    pub access_token: Option<AccessToken>,
+}
+
+impl RefreshExpect {
+    /// Defaults: no clock offset, the default leeway, no access token.
+    pub fn new(original: &IdTokenClaims, client_id: &str, now: u64, algs: &[String]) -> Self {
+        RefreshExpect {
+            original: original.clone(),
+            client_id: client_id.to_owned(),
+            now,
+            clock_offset: ClockOffset::ZERO,
+            leeway: DEFAULT_LEEWAY_SECS,
+            advertised_algs: algs.to_vec(),
+            access_token: None,
+        }
+    }
+
+    /// The verifier these settings describe, with `jwks` (the issuer is the original's).
+    pub fn verifier(&self, jwks: &JwkSet) -> IdTokenVerifier {
+        IdTokenVerifier::new_public_client(
+            ClientId::new(self.client_id.as_str()).expect("test client id"),
+            IssuerUrl::new(self.original.iss.as_str()).expect("test issuer"),
+            jwks.clone(),
+        )
+        .set_allowed_algs(allowed_algorithms(&self.advertised_algs))
+        .set_clock_offset(self.clock_offset)
+        .set_leeway_secs(self.leeway)
+    }
+
+    /// [`IdTokenVerifier::verify_refreshed`] with these settings.
+    pub fn validate(
+        &self,
+        token: &IdToken,
+        jwks: &JwkSet,
+        signatures: &dyn SignatureVerifier,
+    ) -> Result<IdTokenClaims, IdTokenError> {
+        self.verifier(jwks).verify_refreshed(
+            token,
+            &self.original,
+            self.access_token.as_ref(),
+            self.now,
+            signatures,
+        )
+    }
+
+    /// [`IdTokenVerifier::verify_refreshed_async`] with these settings.
+    pub async fn validate_async(
+        &self,
+        token: &IdToken,
+        jwks: &JwkSet,
+        signatures: &impl AsyncSignatureVerifier,
+    ) -> Result<IdTokenClaims, IdTokenError> {
+        self.verifier(jwks)
+            .verify_refreshed_async(
+                token,
+                &self.original,
+                self.access_token.as_ref(),
+                self.now,
+                signatures,
+            )
+            .await
+    }
 }
