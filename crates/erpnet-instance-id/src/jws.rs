@@ -122,6 +122,7 @@ pub fn check_inputs(alg: JwsAlgorithm, key: &Jwk, signature: &[u8]) -> Result<()
 /// Pure-Rust RS256, PS256 and ES256 verification by `jwt-compact` (with the `rsa` and `p256`
 /// crates). Applies [`check_inputs`] itself, so it is safe to call directly.
 #[cfg(feature = "jwt-compact")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt-compact")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JwtCompactVerifier;
 

@@ -8,6 +8,7 @@
            `AsyncSignatureVerifier`. The README (and these docs with default features) shows \
            the whole flow."
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
