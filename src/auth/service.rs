@@ -5,8 +5,8 @@ use std::sync::Arc;
 use instance_id::{
     authorization_url, end_session_url, jwks_request, parse_callback, parse_jwks,
     parse_logout_return, parse_token_response, sanitize_return_path, token_request,
-    validate_callback, validate_id_token_async, AuthorizeOptions, CallbackError, ClockOffset,
-    IdToken, IdTokenExpectations, JwkSet, PendingRequest, RefreshToken, SessionTimes, State,
+    validate_callback, AuthorizeOptions, CallbackError, ClockOffset, IdToken, IdTokenVerifier,
+    JwkSet, PendingRequest, RefreshToken, SessionTimes, State,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -562,19 +562,15 @@ impl Auth {
             self.jwks.set(Some(jwks.clone()));
         }
 
-        let mut expectations = IdTokenExpectations::new(
-            &instance.metadata.issuer,
-            instance.config.client.client_id(),
-            &nonce,
-            clock::now(),
-            &instance.metadata.id_token_signing_alg_values_supported,
-        );
-        expectations.access_token = Some(&tokens.access_token);
-        expectations.clock_offset = self.clock_offset.get_untracked();
-        let (id_token, expectations) = (&tokens.id_token, &expectations);
+        let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
+        let (client_id, metadata) = (instance.config.client.client_id(), &instance.metadata);
+        let (id_token, access_token, nonce) = (&tokens.id_token, &tokens.access_token, &nonce);
         let claims = self
             .with_keys(instance, jwks, |keys| async move {
-                validate_id_token_async(id_token, &keys, expectations, &WebCryptoVerifier).await
+                IdTokenVerifier::for_provider(client_id.clone(), metadata, (*keys).clone())
+                    .set_clock_offset(offset)
+                    .verify_async(id_token, nonce, Some(access_token), now, &WebCryptoVerifier)
+                    .await
             })
             .await?;
         let scopes = granted_scopes(tokens.scope.as_deref(), instance);
