@@ -1,5 +1,5 @@
-//! Descriptions of HTTP requests the caller sends, views of the responses it received, and the
-//! source of randomness the caller supplies. The core itself never performs I/O.
+//! Descriptions of HTTP requests the caller sends and views of the responses it received, with
+//! the URL and encoding helpers they share. The core itself never performs I/O.
 
 use std::fmt;
 
@@ -136,21 +136,6 @@ fn is_json_media_type(content_type: &str) -> bool {
         Some("json") => true,
         Some(sub) => sub.len() > "+json".len() && sub.ends_with("+json"),
         None => false,
-    }
-}
-
-/// A source of cryptographically secure random bytes, supplied by the caller (in a browser:
-/// `crypto.getRandomValues`). The core never draws randomness by itself.
-///
-/// Any `FnMut(&mut [u8])` is a `RandomSource`.
-pub trait RandomSource {
-    /// Fills `buf` entirely with random bytes.
-    fn fill(&mut self, buf: &mut [u8]);
-}
-
-impl<F: FnMut(&mut [u8])> RandomSource for F {
-    fn fill(&mut self, buf: &mut [u8]) {
-        self(buf)
     }
 }
 

@@ -25,6 +25,7 @@ mod jwks;
 mod jws;
 mod logout;
 mod pkce;
+mod random;
 mod refresh;
 mod return_path;
 pub mod service_root;
@@ -46,7 +47,7 @@ pub use discovery::{
     parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, DiscoveryError,
     DiscoveryRoute, InstanceEndpoints, ProviderMetadata, SiteStatus,
 };
-pub use http::{HttpMethod, HttpRequest, HttpResponse, RandomSource};
+pub use http::{HttpMethod, HttpRequest, HttpResponse};
 pub use id_token::{
     allowed_algorithms, IdTokenClaims, IdTokenError, IdTokenVerifier, SignatureCheck,
     UnverifiedIdToken, VerifiedIdToken, DEFAULT_LEEWAY_SECS,
@@ -61,6 +62,7 @@ pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
 };
+pub use random::RandomSource;
 pub use refresh::{
     parse_refresh_response, refresh_token_request, revocation_request, RefreshResponse,
 };

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::http::RandomSource;
+use crate::random::RandomSource;
 use crate::return_path::sanitize_return_path;
 
 fn random_b64url(rng: &mut dyn RandomSource) -> String {
