@@ -1,15 +1,17 @@
-//! wasm-bindgen tests of the Domain API client's pure parts: values as a person reads them,
-//! ERP.net's error shapes, pages, entity-set lists and the address-bar query.
-#![cfg(target_arch = "wasm32")]
+//! The Domain API client's pure parts: values as a person reads them, ERP.net's error
+//! shapes, pages, entity-set lists and the address-bar query. The same tests run on the host
+//! (`cargo test`) and in headless Chromium (wasm-bindgen-test), so both builds agree.
 
-use erpnet_spa::api::client::{parse_entity_sets, parse_page};
 use erpnet_spa::api::errors::{backoff_seconds, parse_error, retry_after_seconds};
+use erpnet_spa::api::page::{parse_entity_sets, parse_page};
 use erpnet_spa::api::values::{cell, multi_language, readable_date};
 use erpnet_spa::api::{ApiError, Cell, ExplorerQuery};
 use instance_id::service_root::{LinkError, ServiceRoot};
 use serde_json::json;
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::*;
 
+#[cfg(target_arch = "wasm32")]
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn langs(l: &[&str]) -> Vec<String> {
@@ -23,7 +25,8 @@ fn text(v: serde_json::Value, l: &[&str]) -> String {
     }
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn multi_language_strings_pick_browser_then_english_then_first() {
     let v = json!({"EN": "Acme Trading", "BG": "Акме Трейдинг"});
     assert_eq!(text(v.clone(), &["bg-BG", "en"]), "Акме Трейдинг");
@@ -37,7 +40,8 @@ fn multi_language_strings_pick_browser_then_english_then_first() {
     assert!(multi_language(json!({}).as_object().unwrap(), &[]).is_none());
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn amounts_quantities_booleans_numbers() {
     assert_eq!(
         text(json!({"Value": 20, "Currency": "BGN"}), &[]),
@@ -56,7 +60,8 @@ fn amounts_quantities_booleans_numbers() {
     assert_eq!(cell(&json!(null), &[]), Cell::Empty);
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn dates_are_readable() {
     assert_eq!(readable_date("2024-01-05").as_deref(), Some("5 Jan 2024"));
     assert_eq!(
@@ -91,7 +96,8 @@ fn dates_are_readable() {
     assert_eq!(text(json!("1999-05-12T00:00:00Z"), &[]), "12 May 1999");
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn references_link_to_the_row() {
     let c = cell(
         &json!({"@odata.id": "General_Contacts_Companies(00000001-f80b-50f7-8bd1-28f4a9b57fa7)"}),
@@ -125,7 +131,8 @@ fn references_link_to_the_row() {
     );
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn nested_objects_and_lists_are_summarised_never_raw_json() {
     let lines = json!([
         {"LineNo": 1, "Quantity": {"Value": 2, "Unit": "pcs"}, "UnitPrice": {"Value": 5, "Currency": "EUR"}},
@@ -193,7 +200,8 @@ fn assert_no_raw_json(c: &Cell) {
     }
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn erpnet_error_shapes() {
     // ERP.net's top-level shape (HTTP 500, numeric code).
     let body = br#"{"message":"Prohibited duplication in table 'dbo.Gen_Products_Table'.","code":2129,
@@ -209,7 +217,7 @@ fn erpnet_error_shapes() {
             info: Some("System.Exception: Prohibited duplication...".into()),
         }
     );
-    assert_eq!(e.code(), "api_error");
+    assert_eq!(e.code().as_str(), "api_error");
     assert_eq!(
         e.headline(),
         "Prohibited duplication in table 'dbo.Gen_Products_Table'."
@@ -263,14 +271,15 @@ fn erpnet_error_shapes() {
         Some(r#"Bearer error="insufficient_scope", scope="read""#),
         br#"{"error":{"code":"Forbidden","message":"no"}}"#,
     );
-    assert_eq!(e.code(), "api_forbidden");
+    assert_eq!(e.code().as_str(), "api_forbidden");
     assert!(e.to_string().contains("`read`"), "{e}");
     assert!(parse_error(403, None, b"")
         .to_string()
         .contains("lacks a scope"));
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn retry_after_and_backoff() {
     assert_eq!(retry_after_seconds(Some("3")), Some(3));
     assert_eq!(retry_after_seconds(Some(" 120 ")), Some(60));
@@ -287,7 +296,8 @@ fn retry_after_and_backoff() {
     assert_eq!(backoff_seconds(Some(5), 3), 5);
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn pages_keep_the_server_order() {
     let body = br#"{"@odata.context":"https://x/api/domain/odata/$metadata#S","@odata.count":25,
         "value":[{"Number":"C1","Name":"a","Party@odata.navigationLink":"x"},{"Number":"C2","Name":"b","Extra":1}],
@@ -304,7 +314,8 @@ fn pages_keep_the_server_order() {
     ));
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn entity_set_lists() {
     let model = br#"[{"Name":"Crm_Sales_Customers","LocalizedName":"Customers"},{"Name":"General_Contacts_Persons"},{"Name":"../bad"}]"#;
     let sets = parse_entity_sets(model).unwrap();
@@ -318,7 +329,8 @@ fn entity_set_lists() {
     assert!(parse_entity_sets(b"nope").is_err());
 }
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn explorer_query_round_trips_and_pages_stay_below_the_root() {
     let root = ServiceRoot::parse("http://127.0.0.1:8400/api/domain/odata/").unwrap();
     let get = |pairs: &'static [(&'static str, &'static str)]| {
@@ -385,5 +397,8 @@ fn explorer_query_round_trips_and_pages_stay_below_the_root() {
         bad.url(&root),
         Err(ApiError::Refused(LinkError::BadEntitySet("../id".into())))
     );
-    assert_eq!(bad.url(&root).unwrap_err().code(), "api_bad_entity_set");
+    assert_eq!(
+        bad.url(&root).unwrap_err().code().as_str(),
+        "api_bad_entity_set"
+    );
 }

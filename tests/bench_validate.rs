@@ -1,4 +1,4 @@
-//! In-browser benchmark of ID-token validation (`validate_id_token_async`: parse, key choice,
+//! In-browser benchmark of ID-token validation (`IdTokenVerifier::verify_async`: parse, key choice,
 //! signature, every claim rule) for RS256 (2048-bit), PS256 and ES256 tokens, with the
 //! verifier the app ships (WebCrypto) and, for comparison, the pure-Rust one (jwt-compact),
 //! timed with `performance.now()` inside headless Chromium. Not part of `make test`: the

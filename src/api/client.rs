@@ -9,11 +9,12 @@
 use std::cell::Cell;
 
 use instance_id::service_root::ServiceRoot;
-use serde_json::{Map, Value};
 use url::Url;
 use web_sys::AbortSignal;
 
 use super::errors::{backoff_seconds, parse_error, retry_after_seconds, ApiError};
+use super::page::parse_entity_sets;
+use super::EntitySet;
 use crate::browser::{clock, http};
 
 /// How many times a request is sent when the server keeps answering 429.
@@ -101,100 +102,6 @@ pub async fn send(
             &resp.body,
         )));
     }
-}
-
-/// One page of results.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    /// Column names in the server's order (first seen), annotations left out.
-    pub columns: Vec<String>,
-    /// The rows.
-    pub rows: Vec<Map<String, Value>>,
-    /// `@odata.nextLink` as the server wrote it (relative to the service root on ERP.net).
-    pub next_link: Option<String>,
-    /// `@odata.count`, when `$count=true` was asked.
-    pub count: Option<u64>,
-}
-
-/// Reads an OData collection answer.
-pub fn parse_page(body: &[u8]) -> Result<Page, ApiError> {
-    let Ok(Value::Object(mut obj)) = serde_json::from_slice(body) else {
-        return Err(ApiError::Invalid("not a JSON object".to_owned()));
-    };
-    let Some(Value::Array(values)) = obj.remove("value") else {
-        return Err(ApiError::Invalid("no `value` array".to_owned()));
-    };
-    let next_link = obj
-        .get("@odata.nextLink")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let count = obj.get("@odata.count").and_then(Value::as_u64);
-    let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::with_capacity(values.len());
-    for v in values {
-        let Value::Object(row) = v else {
-            return Err(ApiError::Invalid("a row is not an object".to_owned()));
-        };
-        // Server order, first seen: rows share their keys, so this settles on the first row.
-        for k in row.keys() {
-            if !k.contains('@') && !columns.iter().any(|c| c == k) {
-                columns.push(k.clone());
-            }
-        }
-        rows.push(row);
-    }
-    Ok(Page {
-        columns,
-        rows,
-        next_link,
-        count,
-    })
-}
-
-/// An entity set the instance has: its name and display name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntitySet {
-    /// `General_Contacts_Persons`.
-    pub name: String,
-    /// `Persons`, when the model names it.
-    pub label: Option<String>,
-}
-
-/// Reads `/api/domain/currentmodel` (a JSON array of `{Name, LocalizedName, ..}`) or the
-/// OData service document (`{"value": [{"name", "kind"}]}`); names that are not OData
-/// identifiers are dropped.
-pub fn parse_entity_sets(body: &[u8]) -> Result<Vec<EntitySet>, ApiError> {
-    let json: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::Invalid("the model is not JSON".to_owned()))?;
-    let (items, name_key, label_key) = match &json {
-        Value::Array(a) => (a, "Name", Some("LocalizedName")),
-        Value::Object(o) => match o.get("value") {
-            Some(Value::Array(a)) => (a, "name", None),
-            _ => return Err(ApiError::Invalid("no entity set list".to_owned())),
-        },
-        _ => return Err(ApiError::Invalid("no entity set list".to_owned())),
-    };
-    let mut sets: Vec<EntitySet> = items
-        .iter()
-        .filter(|i| {
-            i.get("kind")
-                .and_then(Value::as_str)
-                .is_none_or(|k| k == "EntitySet")
-        })
-        .filter_map(|i| {
-            let name = i.get(name_key)?.as_str()?;
-            instance_id::service_root::is_identifier(name).then(|| EntitySet {
-                name: name.to_owned(),
-                label: label_key
-                    .and_then(|k| i.get(k))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            })
-        })
-        .collect();
-    sets.sort_by(|a, b| a.name.cmp(&b.name));
-    sets.dedup_by(|a, b| a.name == b.name);
-    Ok(sets)
 }
 
 /// The entity sets the instance really has: `currentmodel`, else the service document.

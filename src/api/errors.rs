@@ -9,6 +9,8 @@
 use instance_id::service_root::LinkError;
 use serde_json::Value;
 
+use crate::error::ErrorCode;
+
 /// A Domain API failure, each with its meaning for a person and a stable code.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -69,30 +71,28 @@ impl ApiError {
         matches!(self, Self::Unauthorized)
     }
 
-    /// The stable code (design.md 3.3, `api_error` family) for `data-error-code`.
-    pub fn code(&self) -> &'static str {
+    /// The stable code (design.md 3.3, `api_error` family) for `data-error-code`; a
+    /// rejected token is a session failure.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Unauthorized => "session_expired",
-            Self::Forbidden { .. } => "api_forbidden",
-            Self::RateLimited { .. } => "api_rate_limited",
-            Self::Network(_) => "api_unreachable",
-            Self::Server { .. } => "api_error",
-            Self::Invalid(_) => "api_response_invalid",
-            Self::Refused(e) => e.code(),
-        }
-    }
-
-    /// A short headline.
-    pub fn title(&self) -> &'static str {
-        match self {
-            Self::Unauthorized => "Your sign-in is no longer valid",
-            Self::Forbidden { .. } => "The Domain API refused access",
-            Self::RateLimited { .. } => "The Domain API is busy",
-            Self::Network(_) => "Cannot reach the Domain API",
-            Self::Server { .. } => "The query failed",
-            Self::Invalid(_) => "The Domain API sent an unusable answer",
-            Self::Refused(LinkError::BadEntitySet(_)) => "Not an entity set name",
-            Self::Refused(_) => "A link from the server was refused",
+            Self::Unauthorized => ErrorCode::SessionExpired,
+            Self::Forbidden { .. } => ErrorCode::ApiForbidden,
+            Self::RateLimited { .. } => ErrorCode::ApiRateLimited,
+            Self::Network(_) => ErrorCode::ApiUnreachable,
+            Self::Server { .. } => ErrorCode::ApiError,
+            Self::Invalid(_) => ErrorCode::ApiResponseInvalid,
+            Self::Refused(e) => match e {
+                LinkError::InvalidRoot(_) => ErrorCode::ApiRootInvalid,
+                LinkError::BadEntitySet(_) => ErrorCode::ApiBadEntitySet,
+                LinkError::Malformed
+                | LinkError::ControlCharacter
+                | LinkError::Backslash
+                | LinkError::ProtocolRelative
+                | LinkError::UserInfo
+                | LinkError::PathTrick
+                | LinkError::OtherOrigin(_)
+                | LinkError::OutsideRoot(_) => ErrorCode::ApiLinkRefused,
+            },
         }
     }
 
@@ -103,16 +103,21 @@ impl ApiError {
             Self::Forbidden { .. } => Some(403),
             Self::RateLimited { .. } => Some(429),
             Self::Server { status, .. } => Some(*status),
-            _ => None,
+            Self::Network(_) | Self::Invalid(_) | Self::Refused(_) => None,
         }
     }
 
     /// The headline: the server's own message for an error answer (ERP.net's `message` is
-    /// written for people, often localized), else a fixed title.
+    /// written for people, often localized), else the code's title.
     pub fn headline(&self) -> String {
         match self {
             Self::Server { message, .. } => message.clone(),
-            _ => self.title().to_owned(),
+            Self::Unauthorized
+            | Self::Forbidden { .. }
+            | Self::RateLimited { .. }
+            | Self::Network(_)
+            | Self::Invalid(_)
+            | Self::Refused(_) => self.code().title().to_owned(),
         }
     }
 
@@ -123,7 +128,12 @@ impl ApiError {
                 Some(c) => format!("The Domain API refused the query (HTTP {status}, code {c})."),
                 None => format!("The Domain API refused the query (HTTP {status})."),
             },
-            _ => self.to_string(),
+            Self::Unauthorized
+            | Self::Forbidden { .. }
+            | Self::RateLimited { .. }
+            | Self::Network(_)
+            | Self::Invalid(_)
+            | Self::Refused(_) => self.to_string(),
         }
     }
 
@@ -131,12 +141,16 @@ impl ApiError {
     pub fn info(&self) -> Option<String> {
         match self {
             Self::Server { info, .. } => info.clone(),
-            Self::Refused(LinkError::BadEntitySet(_)) => None,
-            Self::Refused(_) => Some(
+            Self::Refused(_) if self.code() == ErrorCode::ApiLinkRefused => Some(
                 "The access token is sent only to the Domain API's service root; this link points elsewhere."
                     .to_owned(),
             ),
-            _ => None,
+            Self::Unauthorized
+            | Self::Forbidden { .. }
+            | Self::RateLimited { .. }
+            | Self::Network(_)
+            | Self::Invalid(_)
+            | Self::Refused(_) => None,
         }
     }
 }
@@ -179,11 +193,15 @@ pub fn parse_error(status: u16, www_authenticate: Option<&str>, body: &[u8]) -> 
     }
 }
 
-/// Seconds to wait from a `Retry-After` header: delay-seconds only (an HTTP date is not
-/// trusted against the browser's clock), at most a minute.
+/// Seconds to wait from a `Retry-After` header: delay-seconds only (`1*DIGIT`, RFC 9110
+/// 10.2.3; an HTTP date is not trusted against the browser's clock), at most a minute.
 pub fn retry_after_seconds(header: Option<&str>) -> Option<u32> {
-    let secs: u32 = header?.trim().parse().ok()?;
-    Some(secs.min(60))
+    let digits = header?.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // More digits than a u32 holds is still a delay, and longer than the cap.
+    Some(digits.parse::<u32>().map_or(60, |secs| secs.min(60)))
 }
 
 /// The wait before retry `attempt` (1-based) after a 429: the server's `Retry-After`, else

@@ -1,9 +1,10 @@
-//! Errors, one enum per phase with the causes kept, and the stable codes of design.md 3.3.
+//! Sign-in and session errors: one enum per phase with the causes kept, each mapped to its
+//! stable [`ErrorCode`] (design.md 3.3).
 
 use std::sync::Arc;
 
 use crate::auth::config::ConfigProblem;
-use crate::browser::http::FetchError;
+use crate::error::{ErrorCode, FetchError};
 
 /// Start-up: loading config.json and discovering the instance.
 #[derive(Debug, thiserror::Error)]
@@ -107,19 +108,6 @@ pub enum SignOutError {
     Logout(#[source] instance_id::LogoutError),
 }
 
-/// What a person can do about an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Remedy {
-    /// Try the same thing again (reloads the app).
-    Reload,
-    /// Start a new sign-in.
-    SignIn,
-    /// Nothing in the app: the deployment needs fixing.
-    FixDeployment,
-    /// End the Instance ID session again.
-    RetrySignOut,
-}
-
 /// Any error the UI shows: cheap to clone, causes kept behind an `Arc`.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
@@ -169,35 +157,39 @@ impl From<SignInError> for AppError {
 
 impl AppError {
     /// The stable code of design.md 3.3, for `data-error-code`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::Start(e) => match e.as_ref() {
-                StartError::NoBase | StartError::Config(_) => "config_invalid",
-                StartError::Unreachable(_) => "discovery_failed",
-                StartError::Discovery(d) => d.code(),
+                StartError::NoBase | StartError::Config(_) => ErrorCode::ConfigInvalid,
+                StartError::Unreachable(_) => ErrorCode::DiscoveryFailed,
+                StartError::Discovery(d) => core_code(d.code(), ErrorCode::DiscoveryFailed),
             },
             Self::SignIn(e) => match e.as_ref() {
-                SignInError::NotReady => "discovery_failed",
-                SignInError::StorageUnavailable => "storage_unavailable",
-                SignInError::UnknownState | SignInError::Expired => "state_mismatch",
-                SignInError::Callback(c) => c.code(),
-                SignInError::TokenUnreachable(_) => "token_request_failed",
-                SignInError::Token(t) => t.code(),
-                SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => "jwks_failed",
-                SignInError::IdToken(i) => i.code(),
+                SignInError::NotReady => ErrorCode::DiscoveryFailed,
+                SignInError::StorageUnavailable => ErrorCode::StorageUnavailable,
+                SignInError::UnknownState | SignInError::Expired => ErrorCode::StateMismatch,
+                SignInError::Callback(c) => core_code(c.code(), ErrorCode::CallbackInvalid),
+                SignInError::TokenUnreachable(_) => ErrorCode::TokenRequestFailed,
+                SignInError::Token(t) => core_code(t.code(), ErrorCode::TokenResponseInvalid),
+                SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => ErrorCode::JwksFailed,
+                SignInError::IdToken(_) => ErrorCode::IdTokenInvalid,
                 SignInError::Popup(p) => match p {
-                    PopupError::Blocked => "popup_blocked",
-                    PopupError::Closed => "popup_closed",
-                    PopupError::Timeout => "popup_timeout",
-                    PopupError::Unreachable => "popup_unreachable",
+                    PopupError::Blocked => ErrorCode::PopupBlocked,
+                    PopupError::Closed => ErrorCode::PopupClosed,
+                    PopupError::Timeout => ErrorCode::PopupTimeout,
+                    PopupError::Unreachable => ErrorCode::PopupUnreachable,
                 },
             },
             Self::Session(e) => match e.as_ref() {
-                SessionError::Expired | SessionError::RefreshRefused(_) => "session_expired",
+                SessionError::Expired | SessionError::RefreshRefused(_) => {
+                    ErrorCode::SessionExpired
+                }
             },
             Self::SignOut(e) => match e.as_ref() {
-                SignOutError::Logout(_) => "logout_state_mismatch",
-                _ => "signout_incomplete",
+                SignOutError::Logout(_) => ErrorCode::LogoutStateMismatch,
+                SignOutError::NoEndpoint
+                | SignOutError::PopupBlocked
+                | SignOutError::NotConfirmed => ErrorCode::SignoutIncomplete,
             },
         }
     }
@@ -228,15 +220,16 @@ impl AppError {
                 "This device's clock looks wrong: about {n} minutes {way} of the ERP.net Instance ID's. Set the date and time automatically, then sign in again."
             ));
         }
-        Some(match self.provider_error()? {
-            "access_denied" => "The sign-in was cancelled or refused at the ERP.net Instance ID (the person declined, or the account may not use this application). Sign in again, perhaps with another account.",
-            "login_required" => "The ERP.net Instance ID needs you to sign in again (your session there has ended).",
-            "consent_required" => "The ERP.net Instance ID needs you to approve what this application asks for. Sign in again and confirm.",
-            "interaction_required" => "The ERP.net Instance ID needs you to do something on its page before signing in can finish. Sign in again.",
-            "account_selection_required" => "The ERP.net Instance ID needs you to choose an account. Sign in again and pick one.",
-            "temporarily_unavailable" | "server_error" => "The ERP.net Instance ID could not finish the sign-in just now. Try again in a moment.",
-            _ => "The ERP.net Instance ID refused the sign-in request. If this keeps happening, check the application's registration there (the Diagnostics page shows what to register).",
-        }.to_owned())
+        let advice = match ProviderError::parse(self.provider_error()?) {
+            ProviderError::AccessDenied => "The sign-in was cancelled or refused at the ERP.net Instance ID (the person declined, or the account may not use this application). Sign in again, perhaps with another account.",
+            ProviderError::LoginRequired => "The ERP.net Instance ID needs you to sign in again (your session there has ended).",
+            ProviderError::ConsentRequired => "The ERP.net Instance ID needs you to approve what this application asks for. Sign in again and confirm.",
+            ProviderError::InteractionRequired => "The ERP.net Instance ID needs you to do something on its page before signing in can finish. Sign in again.",
+            ProviderError::AccountSelectionRequired => "The ERP.net Instance ID needs you to choose an account. Sign in again and pick one.",
+            ProviderError::Unavailable => "The ERP.net Instance ID could not finish the sign-in just now. Try again in a moment.",
+            ProviderError::Other => "The ERP.net Instance ID refused the sign-in request. If this keeps happening, check the application's registration there (the Diagnostics page shows what to register).",
+        };
+        Some(advice.to_owned())
     }
 
     /// For an `id_token_invalid` on a time rule: how far the device clock seems off, in
@@ -261,41 +254,39 @@ impl AppError {
             Self::Start(_) | Self::Session(_) | Self::SignOut(_) => None,
         }
     }
+}
 
-    /// A short headline for a person.
-    pub fn title(&self) -> &'static str {
-        match self.code() {
-            "config_invalid" => "This app is not configured correctly",
-            "discovery_failed" => "Cannot connect to the ERP.net instance",
-            "issuer_mismatch" => "The ERP.net instance identified itself unexpectedly",
-            "state_mismatch" => "This sign-in response was not expected",
-            "callback_error" => "The sign-in was not completed",
-            "callback_invalid" => "The sign-in response was malformed",
-            "iss_mismatch" => "The sign-in response came from an unexpected issuer",
-            "token_request_failed" => "Cannot reach the sign-in service",
-            "token_error" => "The sign-in service refused to issue tokens",
-            "token_response_invalid" => "The sign-in service sent an unusable answer",
-            "jwks_failed" => "Cannot fetch the instance's signing keys",
-            "id_token_invalid" => "The identity token failed validation",
-            "session_expired" => "Your session has expired",
-            "popup_blocked" => "The sign-in window was blocked",
-            "popup_closed" => "The sign-in window was closed",
-            "popup_timeout" => "The sign-in window timed out",
-            "popup_unreachable" => "The sign-in window cannot reach this app",
-            "logout_state_mismatch" => "The sign-out response was not expected",
-            "signout_incomplete" => "Signed out here, maybe not at ERP.net",
-            "storage_unavailable" => "This browser blocks the storage sign-in needs",
-            _ => "Something went wrong",
-        }
-    }
+/// The core's own code for one of its errors; `fallback` if a newer core names one this app
+/// does not know (the core's codes are its public contract, so that is a version mismatch).
+fn core_code(code: &str, fallback: ErrorCode) -> ErrorCode {
+    ErrorCode::parse(code).unwrap_or(fallback)
+}
 
-    /// What a person can do next.
-    pub fn remedy(&self) -> Remedy {
-        match self.code() {
-            "config_invalid" | "issuer_mismatch" => Remedy::FixDeployment,
-            "discovery_failed" => Remedy::Reload,
-            "signout_incomplete" => Remedy::RetrySignOut,
-            _ => Remedy::SignIn,
+/// The Instance ID's `error` value of a `callback_error` (OpenID Connect Core 3.1.2.6, RFC
+/// 6749 4.1.2.1), read once so the advice for each is an exhaustive match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProviderError {
+    AccessDenied,
+    LoginRequired,
+    ConsentRequired,
+    InteractionRequired,
+    AccountSelectionRequired,
+    /// `temporarily_unavailable` or `server_error`.
+    Unavailable,
+    /// Any other value: a refused request (an unregistered client or redirect URI, a scope).
+    Other,
+}
+
+impl ProviderError {
+    fn parse(error: &str) -> Self {
+        match error {
+            "access_denied" => Self::AccessDenied,
+            "login_required" => Self::LoginRequired,
+            "consent_required" => Self::ConsentRequired,
+            "interaction_required" => Self::InteractionRequired,
+            "account_selection_required" => Self::AccountSelectionRequired,
+            "temporarily_unavailable" | "server_error" => Self::Unavailable,
+            _ => Self::Other,
         }
     }
 }

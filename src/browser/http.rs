@@ -1,12 +1,8 @@
-//! `fetch` for the core's described requests.
+//! HTTP through gloo-net for the core's described requests, as plain values for the core.
 
+use gloo_net::http::{Method, RequestBuilder};
 use instance_id::{HttpMethod, HttpRequest};
-use js_sys::Uint8Array;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-
-use super::js_message;
-use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::{RequestCredentials, RequestMode};
 
 /// What came back from the network, as plain values for the core to judge.
 #[derive(Debug, Clone)]
@@ -50,17 +46,8 @@ impl Fetched {
     }
 }
 
-/// Why no response arrived: the browser reports network and CORS failures alike, on purpose.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{url} could not be reached ({detail}); the server may be down, or it may not allow this origin (CORS)")]
-pub struct FetchError {
-    /// The URL that failed.
-    pub url: String,
-    /// The browser's own words.
-    pub detail: String,
-    /// True when the request was cancelled through its `AbortSignal`.
-    pub aborted: bool,
-}
+/// Why no response arrived (plain data, so the error enums that keep it build natively).
+pub use crate::error::FetchError;
 
 /// Sends a request described by the core. Never sends cookies: the app authenticates with
 /// bearer tokens only.
@@ -121,36 +108,31 @@ async fn fetch_with(
     credentials: RequestCredentials,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<Fetched, FetchError> {
-    let fail = |detail: JsValue| FetchError {
+    let fail = |err: gloo_net::Error| FetchError {
         url: url.to_owned(),
-        detail: js_message(&detail),
+        detail: err.to_string(),
         aborted: signal.is_some_and(web_sys::AbortSignal::aborted),
     };
-    let window = web_sys::window().ok_or_else(|| fail(JsValue::from_str("no window")))?;
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_mode(RequestMode::Cors);
-    init.set_credentials(credentials);
-    let h = web_sys::Headers::new().map_err(fail)?;
+    let method = match method {
+        "POST" => Method::POST,
+        _ => Method::GET,
+    };
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .mode(RequestMode::Cors)
+        .credentials(credentials)
+        .abort_signal(signal);
     for (k, v) in headers {
-        h.append(k, v).map_err(fail)?;
+        builder = builder.header(k, v);
     }
-    init.set_headers(&h);
-    if let Some(signal) = signal {
-        init.set_signal(Some(signal));
+    let request = match body {
+        Some(body) => builder.body(body),
+        None => builder.build(),
     }
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(fail)?
-        .dyn_into()
-        .map_err(fail)?;
-    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    let header = |name: &str| response.headers().get(name).ok().flatten();
+    .map_err(fail)?;
+    let response = request.send().await.map_err(fail)?;
+    let body = response.binary().await.map_err(fail)?;
+    let header = |name: &str| response.headers().get(name);
     Ok(Fetched {
         status: response.status(),
         content_type: header("content-type"),
@@ -158,6 +140,6 @@ async fn fetch_with(
         date: header("date"),
         age: header("age"),
         retry_after: header("retry-after"),
-        body: Uint8Array::new(&buffer).to_vec(),
+        body,
     })
 }

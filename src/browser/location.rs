@@ -37,6 +37,13 @@ pub fn navigate(url: &str) {
     }
 }
 
+/// Loads the page again (the error panel's "Try again").
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// The origin (`scheme://host:port`) of an absolute URL.
 pub fn origin_of(url: &str) -> String {
     Url::parse(url)

@@ -17,6 +17,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::client;
+use crate::api::page::parse_page;
 use crate::api::query::{MAX_PAGE_SIZE, PAGE_SIZES};
 use crate::api::values::cell;
 use crate::api::{ApiError, Cell, EntitySet, ExplorerQuery, Page};
@@ -157,7 +158,7 @@ pub fn Explorer() -> impl IntoView {
                         Err(e) => return Some(Err(e)),
                     };
                     mark("explorer:response");
-                    let page = match client::parse_page(&body) {
+                    let page = match parse_page(&body) {
                         Ok(p) => p,
                         Err(e) => return Some(Err(e)),
                     };
@@ -167,11 +168,7 @@ pub fn Explorer() -> impl IntoView {
                     page
                 }
             };
-            let next = page.next_link.as_ref().map(|l| {
-                root.resolve_link(l)
-                    .map(|_| l.clone())
-                    .map_err(ApiError::from)
-            });
+            let next = page.checked_next_link(&root);
             Some(Ok(Shown {
                 page,
                 query: q,

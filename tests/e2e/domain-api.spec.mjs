@@ -39,6 +39,10 @@ test.afterEach(async () => {
   for (const url of sent) {
     expect(url.startsWith(ODATA) || url === MODEL || url === USERINFO, `Authorization sent to ${url}`).toBe(true);
   }
+  // The query goes out exactly as built: no empty parameter (gloo-net 0.6 appended `&`).
+  for (const url of bearerScan.all.filter((u) => u.startsWith(ODATA))) {
+    expect(new URL(url).search, `query of ${url}`).not.toMatch(/[?&](&|$)/);
+  }
 });
 
 const cells = (page, n) => page.getByTestId('results').locator(`tbody tr td:nth-child(${n})`);
