@@ -1,4 +1,4 @@
-//! In-browser benchmark of ID-token validation (`validate_id_token_async`: parse, key choice,
+//! In-browser benchmark of ID-token validation (`IdTokenVerifier::verify_async`: parse, key choice,
 //! signature, every claim rule) for RS256 (2048-bit), PS256 and ES256 tokens, with the
 //! verifier the app ships (WebCrypto) and, for comparison, the pure-Rust one (jwt-compact),
 //! timed with `performance.now()` inside headless Chromium. Not part of `make test`: the
@@ -12,6 +12,9 @@
 //! and parses the `BENCH` lines (`<verifier>_<alg>_validate` and `<verifier>_<alg>_signature`).
 #![cfg(target_arch = "wasm32")]
 
+// The core's shared test support (tests/support/tokens.rs) names the crate by its package name.
+extern crate instance_id as erpnet_instance_id;
+
 #[path = "support/tokens.rs"]
 #[allow(dead_code)]
 mod tokens;
@@ -21,8 +24,7 @@ use std::hint::black_box;
 
 use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use instance_id::{
-    validate_id_token_async, AsyncSignatureVerifier, IdToken, JwsAlgorithm, JwtCompactVerifier,
-    UnverifiedIdToken,
+    AsyncSignatureVerifier, IdToken, JwsAlgorithm, JwtCompactVerifier, UnverifiedIdToken,
 };
 use tokens::*;
 use wasm_bindgen::prelude::*;
@@ -78,7 +80,8 @@ async fn measure(name: &str, verifier: &impl AsyncSignatureVerifier, alg: &str, 
     let (nonce, algs, access) = (nonce(), advertised(), access_token());
     let expected = expectations(&nonce, &algs, &access);
     report(&format!("{name}_{alg}_validate"), || async {
-        let claims = validate_id_token_async(black_box(token), &jwks, &expected, verifier)
+        let claims = expected
+            .validate_async(black_box(token), &jwks, verifier)
             .await
             .expect("valid token");
         black_box(claims);

@@ -2,6 +2,9 @@
 //! APIs, and the App mounted in a real DOM with `fetch` replaced by canned answers.
 #![cfg(target_arch = "wasm32")]
 
+// The core's shared test support (tests/support/tokens.rs) names the crate by its package name.
+extern crate instance_id as erpnet_instance_id;
+
 #[path = "support/tokens.rs"]
 #[allow(dead_code)]
 mod tokens;
@@ -10,8 +13,8 @@ use erpnet_spa::browser::popup::{self, Popup};
 use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use erpnet_spa::browser::{random::BrowserRandom, storage};
 use instance_id::{
-    validate_id_token_async, AsyncSignatureVerifier, IdToken, IdTokenError, JwkMaterial, JwkSet,
-    JwsAlgorithm, JwtCompactVerifier, RandomSource, SignatureError,
+    AsyncSignatureVerifier, IdToken, IdTokenError, JwkMaterial, JwkSet, JwsAlgorithm,
+    JwtCompactVerifier, RandomSource, SignatureError,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -329,8 +332,12 @@ async fn validate_both(token: &IdToken, jwks: &JwkSet) -> Result<String, IdToken
         tokens::access_token(),
     );
     let expected = tokens::expectations(&nonce, &algs, &access);
-    let web = validate_id_token_async(token, jwks, &expected, &WebCryptoVerifier).await;
-    let rust = validate_id_token_async(token, jwks, &expected, &JwtCompactVerifier).await;
+    let web = expected
+        .validate_async(token, jwks, &WebCryptoVerifier)
+        .await;
+    let rust = expected
+        .validate_async(token, jwks, &JwtCompactVerifier)
+        .await;
     match (&web, &rust) {
         (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
         (Err(a), Err(b)) => assert_eq!(a.rule(), b.rule(), "{a} / {b}"),
@@ -441,14 +448,10 @@ async fn webcrypto_never_sees_a_weak_key_and_reports_a_bad_one() {
         tokens::access_token(),
     );
     let expected = tokens::expectations(&nonce, &algs, &access);
-    let err = validate_id_token_async(
-        &tokens::es256_token(),
-        &off_curve,
-        &expected,
-        &WebCryptoVerifier,
-    )
-    .await
-    .unwrap_err();
+    let err = expected
+        .validate_async(&tokens::es256_token(), &off_curve, &WebCryptoVerifier)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, IdTokenError::Signature(SignatureError::KeyRejected(_))),
         "{err:?}"

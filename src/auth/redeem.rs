@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 use instance_id::{
-    parse_token_response, token_request, validate_callback, validate_id_token_async, CallbackError,
-    CallbackResponse, IdTokenExpectations, PendingRequest, RefreshToken, SessionTimes,
+    parse_token_response, token_request, validate_callback, CallbackError,
+    CallbackResponse, IdTokenVerifier, PendingRequest, RefreshToken, SessionTimes,
 };
 
 use crate::auth::callback_url::CallbackUrl;
@@ -94,19 +94,15 @@ impl Auth {
             self.jwks.set(Some(jwks.clone()));
         }
 
-        let mut expectations = IdTokenExpectations::new(
-            &instance.metadata.issuer,
-            instance.config.client.client_id(),
-            &nonce,
-            clock::now(),
-            &instance.metadata.id_token_signing_alg_values_supported,
-        );
-        expectations.access_token = Some(&tokens.access_token);
-        expectations.clock_offset = self.clock_offset.get_untracked();
-        let (id_token, expectations) = (&tokens.id_token, &expectations);
+        let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
+        let (client_id, metadata) = (instance.config.client.client_id(), &instance.metadata);
+        let (id_token, access_token, nonce) = (&tokens.id_token, &tokens.access_token, &nonce);
         let claims = self
             .with_keys(instance, jwks, |keys| async move {
-                validate_id_token_async(id_token, &keys, expectations, &WebCryptoVerifier).await
+                IdTokenVerifier::for_provider(client_id.clone(), metadata, (*keys).clone())
+                    .set_clock_offset(offset)
+                    .verify_async(id_token, nonce, Some(access_token), now, &WebCryptoVerifier)
+                    .await
             })
             .await?;
         let scopes = granted_scopes(tokens.scope.as_deref(), instance);

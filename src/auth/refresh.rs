@@ -6,7 +6,7 @@ use std::future::Future;
 
 use instance_id::{
     parse_refresh_response, parse_userinfo, refresh_token_request, revocation_request,
-    userinfo_request, validate_refreshed_id_token_async, RefreshExpectations, SessionTimes,
+    userinfo_request, IdTokenVerifier, SessionTimes,
 };
 use leptos::prelude::*;
 
@@ -130,24 +130,21 @@ impl Auth {
                 Some(jwks) => jwks,
                 None => std::sync::Arc::new(fetch_jwks(instance).await.map_err(refused)?),
             };
-            let mut expectations = RefreshExpectations::new(
-                &session.signin_claims,
-                instance.config.client.client_id(),
-                clock::now(),
-                &instance.metadata.id_token_signing_alg_values_supported,
-            );
-            expectations.access_token = Some(&answer.access_token);
-            expectations.clock_offset = self.clock_offset.get_untracked();
-            let expectations = &expectations;
+            let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
+            let (client_id, metadata) = (instance.config.client.client_id(), &instance.metadata);
+            let (original, access_token) = (&session.signin_claims, &answer.access_token);
             let claims = self
                 .with_keys(instance, jwks, |keys| async move {
-                    validate_refreshed_id_token_async(
-                        id_token,
-                        &keys,
-                        expectations,
-                        &WebCryptoVerifier,
-                    )
-                    .await
+                    IdTokenVerifier::for_provider(client_id.clone(), metadata, (*keys).clone())
+                        .set_clock_offset(offset)
+                        .verify_refreshed_async(
+                            id_token,
+                            original,
+                            Some(access_token),
+                            now,
+                            &WebCryptoVerifier,
+                        )
+                        .await
                 })
                 .await
                 .map_err(refused)?;

@@ -29,7 +29,7 @@ pub fn Diagnostics() -> impl IntoView {
                     let s256 = m.code_challenge_methods_supported.iter().any(|x| x == "S256");
                     let rows: Vec<(&str, &str, String)> = vec![
                         ("instance", "Instance URL", c.instance_url().to_string()),
-                        ("client-id", "Client ID (ApplicationUri)", c.client_id().to_owned()),
+                        ("client-id", "Client ID (ApplicationUri)", c.client_id().to_string()),
                         ("scopes", "Requested scopes", c.scope_string()),
                         ("redirect-uri", "Redirect URI to register (ImpersonateLoginUrl)", c.redirect_uri().to_string()),
                         ("post-logout-uri", "Post-logout redirect URI", c.post_logout_redirect_uri().to_string()),
@@ -39,7 +39,7 @@ pub fn Diagnostics() -> impl IntoView {
                             "none reported".to_owned() } else { i.site_warnings.join("; ") }),
                         ("id-url", "Instance ID", i.id_url.clone()),
                         ("odata-root", "Domain API (OData root)", i.odata_root.clone()),
-                        ("issuer", "Issuer", m.issuer.clone()),
+                        ("issuer", "Issuer", m.issuer.to_string()),
                         ("authorization-endpoint", "Authorization endpoint", m.authorization_endpoint.to_string()),
                         ("token-endpoint", "Token endpoint", m.token_endpoint.to_string()),
                         ("end-session-endpoint", "End-session endpoint", m.end_session_endpoint.as_ref().map_or("(none)".to_owned(), |u| u.to_string())),

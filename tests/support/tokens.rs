@@ -1,8 +1,8 @@
 //! Signed ID tokens for the browser tests and the in-browser benchmark: the core's own test
-//! keys and token builders (`crates/instance-id/tests/it/support.rs`, reused as is), plus a
+//! keys and token builders (`crates/erpnet-instance-id/tests/it/support.rs`, reused as is), plus a
 //! PS256 token and a key set that can verify it.
 
-#[path = "../../crates/instance-id/tests/it/support.rs"]
+#[path = "../../crates/erpnet-instance-id/tests/it/support.rs"]
 mod core_support;
 
 pub use core_support::*;
