@@ -1,4 +1,4 @@
-//! ERP.net sign-in client: a Leptos single-page app over the `instance-id` core.
+//! ERP.net sign-in client: a Leptos single-page app over the `erpnet-instance-id` core.
 //!
 //! The pure logic (config.json, errors and their codes, the OData query and its guards, the
 //! Domain API's answers) builds on any target and is tested natively; the browser adapters

@@ -2,11 +2,11 @@
 //! shapes, pages, entity-set lists and the address-bar query. The same tests run on the host
 //! (`cargo test`) and in headless Chromium (wasm-bindgen-test), so both builds agree.
 
+use erpnet_instance_id::service_root::{LinkError, ServiceRoot};
 use erpnet_spa::api::errors::{backoff_seconds, parse_error, retry_after_seconds};
 use erpnet_spa::api::page::{parse_entity_sets, parse_page};
 use erpnet_spa::api::values::{cell, multi_language, readable_date};
 use erpnet_spa::api::{ApiError, Cell, ExplorerQuery};
-use instance_id::service_root::{LinkError, ServiceRoot};
 use serde_json::json;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::*;

@@ -12,9 +12,6 @@
 //! and parses the `BENCH` lines (`<verifier>_<alg>_validate` and `<verifier>_<alg>_signature`).
 #![cfg(target_arch = "wasm32")]
 
-// The core's shared test support (tests/support/tokens.rs) names the crate by its package name.
-extern crate instance_id as erpnet_instance_id;
-
 #[path = "support/tokens.rs"]
 #[allow(dead_code)]
 mod tokens;
@@ -22,10 +19,10 @@ mod tokens;
 use std::future::Future;
 use std::hint::black_box;
 
-use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
-use instance_id::{
+use erpnet_instance_id::{
     AsyncSignatureVerifier, IdToken, JwsAlgorithm, JwtCompactVerifier, UnverifiedIdToken,
 };
+use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
 use tokens::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;

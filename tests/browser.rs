@@ -2,20 +2,17 @@
 //! APIs, and the App mounted in a real DOM with `fetch` replaced by canned answers.
 #![cfg(target_arch = "wasm32")]
 
-// The core's shared test support (tests/support/tokens.rs) names the crate by its package name.
-extern crate instance_id as erpnet_instance_id;
-
 #[path = "support/tokens.rs"]
 #[allow(dead_code)]
 mod tokens;
 
-use erpnet_spa::browser::popup::{self, Popup};
-use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
-use erpnet_spa::browser::{random::BrowserRandom, storage};
-use instance_id::{
+use erpnet_instance_id::{
     AsyncSignatureVerifier, IdToken, IdTokenError, JwkMaterial, JwkSet, JwsAlgorithm,
     JwtCompactVerifier, RandomSource, SignatureError,
 };
+use erpnet_spa::browser::popup::{self, Popup};
+use erpnet_spa::browser::webcrypto::WebCryptoVerifier;
+use erpnet_spa::browser::{random::BrowserRandom, storage};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 

@@ -8,7 +8,7 @@
 
 use std::cell::Cell;
 
-use instance_id::service_root::ServiceRoot;
+use erpnet_instance_id::service_root::ServiceRoot;
 use url::Url;
 
 use super::errors::{backoff_seconds, parse_error, retry_after_seconds, ApiError};

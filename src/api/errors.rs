@@ -6,7 +6,7 @@
 //! a string). 401 means the token is missing or expired, 403 a missing scope, 429 a rate
 //! limit (with `Retry-After` when the server sends one).
 
-use instance_id::service_root::LinkError;
+use erpnet_instance_id::service_root::LinkError;
 use serde_json::Value;
 
 use crate::error::ErrorCode;

@@ -1,7 +1,7 @@
 //! The Domain API's answers read into plain values: a page of an OData collection (with its
 //! next link checked against the service root) and the list of entity sets.
 
-use instance_id::service_root::ServiceRoot;
+use erpnet_instance_id::service_root::ServiceRoot;
 use serde_json::{Map, Value};
 
 use super::errors::ApiError;
@@ -100,7 +100,7 @@ pub fn parse_entity_sets(body: &[u8]) -> Result<Vec<EntitySet>, ApiError> {
         })
         .filter_map(|i| {
             let name = i.get(name_key)?.as_str()?;
-            instance_id::service_root::is_identifier(name).then(|| EntitySet {
+            erpnet_instance_id::service_root::is_identifier(name).then(|| EntitySet {
                 name: name.to_owned(),
                 label: label_key
                     .and_then(|k| i.get(k))

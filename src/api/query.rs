@@ -6,7 +6,7 @@
 //! [`ServiceRoot`] like any server link, so an edited address bar cannot send the token
 //! elsewhere.
 
-use instance_id::service_root::ServiceRoot;
+use erpnet_instance_id::service_root::ServiceRoot;
 use url::Url;
 
 use super::errors::ApiError;

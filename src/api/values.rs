@@ -152,7 +152,9 @@ pub fn multi_language(o: &Map<String, Value>, langs: &[String]) -> Option<String
 fn reference(id: &str) -> Cell {
     let parsed = id.strip_suffix(')').and_then(|s| s.split_once('('));
     match parsed {
-        Some((set, key)) if instance_id::service_root::is_identifier(set) && !key.is_empty() => {
+        Some((set, key))
+            if erpnet_instance_id::service_root::is_identifier(set) && !key.is_empty() =>
+        {
             let literal = key_literal(key);
             Cell::Reference {
                 set: set.to_owned(),

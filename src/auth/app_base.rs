@@ -2,7 +2,7 @@
 //! around as a type: links, the router's base, return paths and the app's own files all
 //! derive from it.
 
-use instance_id::sanitize_return_path;
+use erpnet_instance_id::sanitize_return_path;
 use url::Url;
 
 /// The app's origin + base path, e.g. `http://localhost:8080/` or

@@ -1,7 +1,7 @@
 //! The address the Instance ID sent the browser back to: read from the address bar once per
 //! flow step and passed on as this type, so every decision looks at the same value.
 
-use instance_id::{
+use erpnet_instance_id::{
     callback_params_present, parse_callback, strip_callback_params, CallbackError, CallbackResponse,
 };
 use url::Url;

@@ -1,7 +1,7 @@
 //! `config.json`: the runtime configuration (design.md 3.1), so one build serves many
 //! deployments.
 
-use instance_id::{ClientConfig, ConfigError};
+use erpnet_instance_id::{ClientConfig, ConfigError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

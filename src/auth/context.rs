@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use instance_id::{ClockOffset, IdToken, JwkSet, RefreshToken};
+use erpnet_instance_id::{ClockOffset, IdToken, JwkSet, RefreshToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -136,7 +136,7 @@ impl Auth {
     pub fn href(&self, path: &str) -> String {
         self.app_base.with_value(|b| match b {
             Some(b) => b.href(path),
-            None => instance_id::sanitize_return_path(path),
+            None => erpnet_instance_id::sanitize_return_path(path),
         })
     }
 

@@ -20,7 +20,7 @@ pub enum StartError {
     Unreachable(#[source] FetchError),
     /// The metadata or the auto-discovery answer was unusable, or the issuer did not match.
     #[error(transparent)]
-    Discovery(#[from] instance_id::DiscoveryError),
+    Discovery(#[from] erpnet_instance_id::DiscoveryError),
 }
 
 /// Sign-in: from the click to a validated session.
@@ -40,22 +40,22 @@ pub enum SignInError {
     Expired,
     /// The callback was rejected before the code was redeemed.
     #[error(transparent)]
-    Callback(#[from] instance_id::CallbackError),
+    Callback(#[from] erpnet_instance_id::CallbackError),
     /// The token endpoint could not be reached.
     #[error("the token endpoint could not be reached: {0}")]
     TokenUnreachable(#[source] FetchError),
     /// The token endpoint answered with an error or an unusable body.
     #[error(transparent)]
-    Token(#[from] instance_id::TokenError),
+    Token(#[from] erpnet_instance_id::TokenError),
     /// The signing keys could not be fetched.
     #[error("the signing keys could not be fetched: {0}")]
     JwksUnreachable(#[source] FetchError),
     /// The signing keys were unusable.
     #[error(transparent)]
-    Jwks(#[from] instance_id::JwksError),
+    Jwks(#[from] erpnet_instance_id::JwksError),
     /// The ID token failed a validation rule.
     #[error(transparent)]
-    IdToken(#[from] instance_id::IdTokenError),
+    IdToken(#[from] erpnet_instance_id::IdTokenError),
     /// The popup flow ended without an answer.
     #[error(transparent)]
     Popup(PopupError),
@@ -105,7 +105,7 @@ pub enum SignOutError {
     NotConfirmed,
     /// The return from the end-session endpoint did not carry the state sent with it.
     #[error("the sign-out response did not match the sign-out this tab started: {0}")]
-    Logout(#[source] instance_id::LogoutError),
+    Logout(#[source] erpnet_instance_id::LogoutError),
 }
 
 /// Any error the UI shows: cheap to clone, causes kept behind an `Arc`.
@@ -198,8 +198,9 @@ impl AppError {
     pub fn provider_error(&self) -> Option<&str> {
         match self {
             Self::SignIn(e) => match e.as_ref() {
-                SignInError::Callback(instance_id::CallbackError::ProviderError {
-                    error, ..
+                SignInError::Callback(erpnet_instance_id::CallbackError::ProviderError {
+                    error,
+                    ..
                 }) => Some(error),
                 _ => None,
             },

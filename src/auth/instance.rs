@@ -1,6 +1,6 @@
 //! Start-up: config.json, then the instance's auto-discovery and OpenID metadata.
 
-use instance_id::{
+use erpnet_instance_id::{
     auto_discovery_request_at, fallback_endpoints, fallback_endpoints_because, metadata_request,
     parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, ClockOffset,
     DiscoveryRoute, InstanceEndpoints, JwkSet, ProviderMetadata,
@@ -157,7 +157,7 @@ fn choose_endpoints(
             Err(e) => e.to_string(),
             Ok(resp) => match parse_auto_discovery_at(&config.client, path, resp.as_core()) {
                 Ok(endpoints) => return Ok(endpoints),
-                Err(e @ instance_id::DiscoveryError::IdSiteNotWorking { .. }) => {
+                Err(e @ erpnet_instance_id::DiscoveryError::IdSiteNotWorking { .. }) => {
                     return Err(e.into())
                 }
                 Err(e) => e.to_string(),

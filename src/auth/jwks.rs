@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use std::future::Future;
 use std::sync::Arc;
 
-use instance_id::{jwks_request, parse_jwks, IdTokenError, JwkSet};
+use erpnet_instance_id::{jwks_request, parse_jwks, IdTokenError, JwkSet};
 
 use crate::auth::error::SignInError;
 use crate::auth::{Auth, Instance};

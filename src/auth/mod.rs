@@ -1,4 +1,4 @@
-//! The sign-in service: orchestrates the `instance-id` core and the browser adapters, and
+//! The sign-in service: orchestrates the `erpnet-instance-id` core and the browser adapters, and
 //! holds the reactive state the pages render. One flow (or one piece of state) per file;
 //! `config`, `error`, `session` and `app_base` are plain values (built and tested natively),
 //! the flows run in the browser:

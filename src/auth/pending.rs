@@ -2,7 +2,7 @@
 //! in this tab's sessionStorage across the navigation, keyed by their state, taken once by the
 //! callback, and purged once stale (like oidc-client-ts's `clearStaleState`).
 
-use instance_id::PendingRequest;
+use erpnet_instance_id::PendingRequest;
 
 use crate::auth::storage_keys::PENDING_PREFIX;
 use crate::browser::{clock, storage};
@@ -27,7 +27,7 @@ pub(super) fn exists(state: &str) -> bool {
     storage::contains(&key(state))
 }
 
-/// Removes every pending request whose lifetime ([`instance_id::PENDING_LIFETIME_SECS`]) is
+/// Removes every pending request whose lifetime ([`erpnet_instance_id::PENDING_LIFETIME_SECS`]) is
 /// over, or that cannot be read, except the one for `keep` (a state just answered, so its
 /// callback can say "expired" rather than "unknown").
 pub(super) fn purge_stale(keep: Option<&str>) {

@@ -9,10 +9,10 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use erpnet_instance_id::{authorization_url, AuthorizeOptions, PendingRequest, State};
 use futures::channel::oneshot;
 use futures::future::{pending, FutureExt as _};
 use futures::{pin_mut, select_biased};
-use instance_id::{authorization_url, AuthorizeOptions, PendingRequest, State};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use url::Url;
@@ -75,7 +75,7 @@ impl Auth {
         let timeout_secs = instance
             .config
             .popup_timeout_secs
-            .min(instance_id::PENDING_LIFETIME_SECS);
+            .min(erpnet_instance_id::PENDING_LIFETIME_SECS);
         let timeout_ms = timeout_secs as f64 * 1000.0;
         let mut wait = PopupWait::start(window, self.origin(), &pending.state, timeout_ms);
         spawn_local(async move {

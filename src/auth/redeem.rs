@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use instance_id::{
-    parse_token_response, token_request, validate_callback, CallbackError,
-    CallbackResponse, IdTokenVerifier, PendingRequest, RefreshToken, SessionTimes,
+use erpnet_instance_id::{
+    parse_token_response, token_request, validate_callback, CallbackError, CallbackResponse,
+    IdTokenVerifier, PendingRequest, RefreshToken, SessionTimes,
 };
 
 use crate::auth::callback_url::CallbackUrl;
@@ -106,7 +106,7 @@ impl Auth {
             })
             .await?;
         let scopes = granted_scopes(tokens.scope.as_deref(), instance);
-        let instance_id::TokenResponse {
+        let erpnet_instance_id::TokenResponse {
             access_token,
             id_token,
             expires_in,

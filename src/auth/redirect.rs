@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use instance_id::{authorization_url, AuthorizeOptions, PendingRequest};
+use erpnet_instance_id::{authorization_url, AuthorizeOptions, PendingRequest};
 
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::{AppError, SignInError};

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use instance_id::{
+use erpnet_instance_id::{
     parse_refresh_response, parse_userinfo, refresh_token_request, revocation_request,
     userinfo_request, IdTokenVerifier, SessionTimes,
 };
@@ -113,8 +113,8 @@ impl Auth {
     async fn redeem_refresh(
         &self,
         instance: &crate::auth::Instance,
-        request: &instance_id::HttpRequest,
-    ) -> Result<(Session, Option<instance_id::RefreshToken>), Failure> {
+        request: &erpnet_instance_id::HttpRequest,
+    ) -> Result<(Session, Option<erpnet_instance_id::RefreshToken>), Failure> {
         let refused = |e: SignInError| Failure::Refused(e);
         let now = clock::now();
         let resp = http::send(request)
@@ -155,7 +155,7 @@ impl Auth {
             .as_deref()
             .map(|s| granted_scopes(Some(s), instance))
             .unwrap_or_else(|| session.scopes.clone());
-        let instance_id::RefreshResponse {
+        let erpnet_instance_id::RefreshResponse {
             access_token,
             expires_in,
             id_token,

@@ -1,6 +1,6 @@
 //! The signed-in session: in memory only.
 
-use instance_id::{AccessToken, IdToken, IdTokenClaims, SessionTimes};
+use erpnet_instance_id::{AccessToken, IdToken, IdTokenClaims, SessionTimes};
 
 /// A signed-in user's tokens and validated claims. Lives only in a signal; never stored. (The
 /// refresh token, one-shot and not `Clone`, is kept apart by the auth context.)

@@ -1,7 +1,7 @@
 //! Sign-out: forget the session in every tab, revoke the refresh token, end the Instance ID
 //! session at its end-session endpoint (redirect or popup), and check the way back.
 
-use instance_id::{end_session_url, parse_logout_return, State};
+use erpnet_instance_id::{end_session_url, parse_logout_return, State};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -2,7 +2,7 @@
 //! without any UI (`prompt=none`); an answer that only means "not signed in any more" brings
 //! the sign-in button back without a message.
 
-use instance_id::{sanitize_return_path, CallbackError, PendingRequest};
+use erpnet_instance_id::{sanitize_return_path, CallbackError, PendingRequest};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! token: besides public data, only a pending request's one-shot state, nonce and PKCE
 //! verifier are kept, from the authorization request until its callback (or its purge).
 
-/// Prefix of pending sign-in requests ([`instance_id::PendingRequest`]), keyed by their state.
+/// Prefix of pending sign-in requests ([`erpnet_instance_id::PendingRequest`]), keyed by their state.
 pub(super) const PENDING_PREFIX: &str = "erpnet.pending.";
 /// Flag: this tab was signed in (not a secret: it only says to try `prompt=none`).
 pub(super) const SIGNED_IN: &str = "erpnet.signed_in";

@@ -1,7 +1,7 @@
 //! HTTP through gloo-net for the core's described requests, as plain values for the core.
 
+use erpnet_instance_id::{HttpMethod, HttpRequest};
 use gloo_net::http::{Method, RequestBuilder};
-use instance_id::{HttpMethod, HttpRequest};
 use web_sys::{RequestCredentials, RequestMode};
 
 use super::abort::Abort;
@@ -28,8 +28,8 @@ pub struct Fetched {
 
 impl Fetched {
     /// Borrows this response in the shape the core takes.
-    pub fn as_core(&self) -> instance_id::HttpResponse<'_> {
-        instance_id::HttpResponse {
+    pub fn as_core(&self) -> erpnet_instance_id::HttpResponse<'_> {
+        erpnet_instance_id::HttpResponse {
             status: self.status,
             content_type: self.content_type.as_deref(),
             body: &self.body,
@@ -38,11 +38,16 @@ impl Fetched {
 
     /// Server time minus device time from this response's `Date` (and `Age`), received at
     /// `device_now`; zero when there is no readable `Date` or the estimate is out of bounds.
-    pub fn clock_offset(&self, device_now: u64) -> instance_id::ClockOffset {
+    pub fn clock_offset(&self, device_now: u64) -> erpnet_instance_id::ClockOffset {
         self.date
             .as_deref()
             .and_then(|d| {
-                instance_id::ClockOffset::from_server_date(d, self.age.as_deref(), device_now).ok()
+                erpnet_instance_id::ClockOffset::from_server_date(
+                    d,
+                    self.age.as_deref(),
+                    device_now,
+                )
+                .ok()
             })
             .unwrap_or_default()
     }

@@ -1,7 +1,7 @@
 //! The only code that touches web APIs (web-sys, js-sys, getrandom's browser backend).
 //!
 //! Everything above this module works with plain values, so the protocol rules stay in the
-//! `instance-id` core and can be tested natively.
+//! `erpnet-instance-id` core and can be tested natively.
 
 pub mod abort;
 pub mod channel;

@@ -1,6 +1,6 @@
 //! Randomness from `crypto.getRandomValues` (getrandom's `js` backend).
 
-use instance_id::RandomSource;
+use erpnet_instance_id::RandomSource;
 
 /// A [`RandomSource`] backed by the browser's cryptographic random number generator.
 #[derive(Debug, Default, Clone, Copy)]

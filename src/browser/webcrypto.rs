@@ -4,7 +4,7 @@
 //! The browser's native code does the maths, so the wasm carries no RSA or elliptic-curve
 //! code, and a check takes a fraction of the pure-Rust time (README "Performance"). The core
 //! still decides everything else: algorithm allow-list, key choice by `kid`, key strength and
-//! signature length ([`instance_id::check_inputs`]) run before this is called.
+//! signature length ([`erpnet_instance_id::check_inputs`]) run before this is called.
 //!
 //! WebCrypto exists only in secure contexts (https, or http on a loopback host). The app
 //! already refuses to start anywhere else (the core's app-base rule: `config_invalid`, e2e
@@ -12,7 +12,7 @@
 //! signed-in is possible; if it were not, sign-in would stop with `id_token_invalid` (rule
 //! `signature`) naming the reason, never skip the check.
 
-use instance_id::{AsyncSignatureVerifier, Jwk, JwsAlgorithm, SignatureError};
+use erpnet_instance_id::{AsyncSignatureVerifier, Jwk, JwsAlgorithm, SignatureError};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

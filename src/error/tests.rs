@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use instance_id::service_root::LinkError;
+use erpnet_instance_id::service_root::LinkError;
 
 use super::{ErrorCode, Explained, FetchError, Remedy};
 use crate::api::ApiError;

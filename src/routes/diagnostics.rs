@@ -144,7 +144,7 @@ fn token_destinations(i: &crate::auth::Instance) -> String {
 
 /// The model endpoint beside the OData root, as `ServiceRoot` allows it.
 fn current_model(odata_root: &str) -> String {
-    instance_id::service_root::ServiceRoot::parse(odata_root)
+    erpnet_instance_id::service_root::ServiceRoot::parse(odata_root)
         .ok()
         .and_then(|r| r.current_model_url())
         .map_or_else(|| "(none)".to_owned(), |u| u.to_string())

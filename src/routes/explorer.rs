@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use instance_id::service_root::ServiceRoot;
+use erpnet_instance_id::service_root::ServiceRoot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Form;

@@ -6,7 +6,7 @@
 mod core_support;
 
 pub use core_support::*;
-use instance_id::{IdToken, JwkSet};
+use erpnet_instance_id::{IdToken, JwkSet};
 use serde_json::json;
 
 /// The issuer's keys: RSA key A twice (pinned to RS256 as "rsa-a", and as "rsa-ps" with

@@ -6,7 +6,7 @@ mod page;
 mod query;
 mod values;
 
-use instance_id::service_root::ServiceRoot;
+use erpnet_instance_id::service_root::ServiceRoot;
 
 /// ERP.net's service root shape, on https.
 const ROOT: &str = "https://acme.my.erp.net/api/domain/odata/";

@@ -2,7 +2,7 @@
 //! followed; absolute ones only below the service root; anything else is refused before any
 //! request, so the token never leaves the root.
 
-use instance_id::service_root::{LinkError, ServiceRoot};
+use erpnet_instance_id::service_root::{LinkError, ServiceRoot};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! The explorer's query: the address bar's parameters, the first page's URL (the entity-set
 //! guard: free text never changes the path) and a bookmarked page re-checked like any link.
 
-use instance_id::service_root::{LinkError, ServiceRoot};
+use erpnet_instance_id::service_root::{LinkError, ServiceRoot};
 use proptest::prelude::*;
 use url::Url;
 

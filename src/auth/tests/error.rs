@@ -3,7 +3,7 @@
 
 use std::error::Error as _;
 
-use instance_id::{CallbackError, DiscoveryError, IdTokenError, LogoutError, TokenError};
+use erpnet_instance_id::{CallbackError, DiscoveryError, IdTokenError, LogoutError, TokenError};
 
 use crate::auth::error::{SessionError, SignInError, SignOutError, StartError};
 use crate::auth::AppError;
