@@ -2,14 +2,40 @@
 // 1. The CSP (meta and _headers) forbids inline scripts; trunk's loader and the config.json
 //    preloader are inline. Allow exactly them, by hash.
 // 2. A static host without rewrite rules must still serve the app at /signin-callback.
+// 3. wasm-bindgen's JS glue is minified with the pinned esbuild scripts/setup puts in .tools/npm
+//    (trunk's --minify leaves it as it is); the SRI hashes trunk wrote for it are recomputed, or
+//    the browser would refuse the script.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('TRUNK_STAGING_DIR is not set: run this from trunk');
 const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
+
+const esbuildMain = join(dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'npm', 'node_modules', 'esbuild', 'lib', 'main.js');
+if (existsSync(esbuildMain)) {
+  const { transformSync, version } = (await import(pathToFileURL(esbuildMain))).default;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    const path = join(dir, name);
+    const before = readFileSync(path);
+    // Transform only (no bundling): imports, exports and the wasm import object's keys stay as they are.
+    const { code } = transformSync(before.toString('utf8'), { minify: true, format: 'esm', loader: 'js', legalComments: 'none' });
+    writeFileSync(path, code);
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    let updated = 0;
+    html = html.replace(new RegExp(`<[^>]*\\b(?:href|src)="[^"]*/?${escaped}"[^>]*>`, 'g'), (tag) =>
+      tag.replace(/\bintegrity="(sha256|sha384|sha512)-[^"]*"/, (_, alg) => {
+        updated += 1;
+        return `integrity="${alg}-${createHash(alg).update(code).digest('base64')}"`;
+      }));
+    console.log(`post-build: ${name} minified by esbuild ${version}: ${before.length} -> ${Buffer.byteLength(code)} B; ${updated} integrity hash(es) updated`);
+  }
+} else {
+  console.warn(`post-build: warning: ${esbuildMain} is missing (run scripts/setup): the JS glue is NOT minified`);
+}
 
 const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)]
   .filter((m) => !/\bsrc=/.test(m[0]) && m[1].trim() !== '')
