@@ -28,6 +28,11 @@ enum EarlyClick {
     Popup(Popup),
 }
 
+/// True while a redirect click taken before discovery waits for it.
+pub(super) fn redirect_waiting() -> bool {
+    WAITING.with(|w| matches!(*w.borrow(), Some(EarlyClick::Redirect(_))))
+}
+
 /// Whether the sign-in button may show before discovery: only on a plain visit of a
 /// signed-out tab. Not on an address the Instance ID sent back (a callback, a sign-out return,
 /// a popup forwarding its answer) nor in a tab that will restore its session silently, where

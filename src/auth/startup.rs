@@ -74,6 +74,13 @@ impl Auth {
         self.phase.set(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out(returned.as_ref());
+        if early::redirect_waiting() && self.jwks.get_untracked().is_none() {
+            // The keys travel across the redirect as they do after a later click, so the
+            // callback's only request stays the token POST (one round trip for this click).
+            if let Ok(jwks) = fetch_jwks(&instance).await {
+                self.jwks.set(Some(Arc::new(jwks)));
+            }
+        }
         if self.finish_early_click(Some(&instance)) {
             return;
         }
