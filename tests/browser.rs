@@ -284,6 +284,56 @@ async fn popup_messages_are_filtered_by_origin_source_and_state() {
     );
 }
 
+/// A popup opened blank inside the click (before discovery ended) is sent on later: it
+/// navigates, and the listener still knows it by identity afterwards; once gone it reads as
+/// closed.
+#[wasm_bindgen_test]
+async fn a_blank_popup_navigates_later_and_is_still_recognised() {
+    let window = web_sys::window().expect("window");
+    let document = window.document().expect("document");
+    let origin = window.location().origin().expect("origin");
+    // A same-origin frame at about:blank stands in for the blank popup.
+    let frame: web_sys::HtmlIFrameElement = document
+        .create_element("iframe")
+        .expect("iframe")
+        .dyn_into()
+        .expect("iframe element");
+    document
+        .body()
+        .expect("body")
+        .append_child(&frame)
+        .expect("append");
+    let blank = frame.content_window().expect("frame window");
+    let popup = Popup::from(blank.clone());
+    assert!(!popup.is_closed(), "an open blank popup is not closed");
+
+    let target = format!("{origin}/?blank-popup-sent-on");
+    assert!(popup.navigate(&target), "the opener may navigate its popup");
+    let mut arrived = false;
+    for _ in 0..200 {
+        if blank.location().href().ok().as_deref() == Some(target.as_str()) {
+            arrived = true;
+            break;
+        }
+        erpnet_spa::browser::clock::sleep_ms(10).await;
+    }
+    assert!(arrived, "the popup reached the URL it was sent to");
+
+    let good = format!("{origin}/signin-callback?code=c&state=s-blank");
+    let (_listener, mut answer) =
+        popup::Listener::start(&popup, origin.clone(), |u: &str| Some(u.to_owned()))
+            .expect("listener");
+    post_message_event(&origin, &blank, &good);
+    assert_eq!(
+        answer.try_recv(),
+        Ok(Some(good.clone())),
+        "the navigated popup is still the source the listener accepts"
+    );
+
+    frame.remove();
+    assert!(popup.is_closed(), "a popup that is gone reads as closed");
+}
+
 /// The oneshot wait resolves as soon as the message arrives, well before a slower timer.
 #[wasm_bindgen_test]
 async fn a_popup_answer_wins_the_race_against_a_timer() {

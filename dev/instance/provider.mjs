@@ -687,6 +687,7 @@ export async function createProvider({ base, appBases, clientId, settings }) {
     switch (path) {
       case '/id/.well-known/openid-configuration':
         if (cors(req, res)) return res.writeHead(204).end();
+        if (settings.discoveryDelayMs) await new Promise((r) => setTimeout(r, settings.discoveryDelayMs));
         return json(res, 200, discovery(), { 'Cache-Control': 'no-cache' });
       case '/id/.well-known/openid-configuration/jwks':
         if (cors(req, res)) return res.writeHead(204).end();

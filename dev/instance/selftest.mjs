@@ -645,11 +645,27 @@ async function run(base) {
     && log.some((e) => e.path === '/id/connect/token' && e.form?.grant_type === 'refresh_token'), log.slice(-3));
   check('log keeps prompt values, never codes, tokens or state', log.some((e) => e.query.prompt === 'none')
     && !logText.includes(code) && !logText.includes(rt1) && !logText.includes(tok.access_token.slice(-20)) && !logText.includes(a1.state));
+  // ================================================= discovery delay (the early sign-in button's e2e tests)
+  await h.set({ discoveryDelayMs: 300 });
+  const timedGet = async (path) => {
+    const t0 = performance.now();
+    const r = await fetch(`${base}${path}`);
+    return { status: r.status, ms: performance.now() - t0 };
+  };
+  const slowAd = await timedGet('/sys/auto-discovery');
+  const slowMeta = await timedGet('/id/.well-known/openid-configuration');
+  const fastJwks = await timedGet('/id/.well-known/openid-configuration/jwks');
+  check('discoveryDelayMs delays auto-discovery and the metadata, not the JWKS', slowAd.status === 200 && slowAd.ms >= 290
+    && slowMeta.status === 200 && slowMeta.ms >= 290 && fastJwks.status === 200 && fastJwks.ms < 290, { slowAd, slowMeta, fastJwks });
+  const badDelay = await fetch(`${base}/__control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ discoveryDelayMs: -1 }) });
+  check('discoveryDelayMs refuses a negative delay', badDelay.status === 400, badDelay.status);
+  await h.set({ discoveryDelayMs: 0 });
   const reset = await h.ctl('/reset', {});
   const defaults = {
     deny: false, coop: false, accessTokenTtl: 3600, idTokenTtl: 300, refreshTokenTtl: 86400, iss: false, refreshTokens: true,
     autoDiscovery: 'sys', autoDiscoveryCors: false, apiType: 'DomainAPI', domainApiStatus: 'Working', odataServiceRoot: true,
     logoutPrompt: false, logoutAutoRedirect: true, exposeDate: false, promptNoneError: null, cookieSameSite: 'None',
+    discoveryDelayMs: 0,
   };
   const { status: _s, ...resetSettings } = reset;
   check('reset -> start-up values (IdentityServer4-like defaults), log cleared', JSON.stringify(resetSettings) === JSON.stringify(defaults)

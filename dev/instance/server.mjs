@@ -188,6 +188,7 @@ handle = async (req, res) => {
 
     if ((path === '/sys/auto-discovery' || path === '/tools/auto-discovery') && autoDiscoveryServed(path)) {
       if (settings.autoDiscoveryCors ? idServer.corsFor(req, res) : req.method === 'OPTIONS') return res.writeHead(204).end();
+      if (settings.discoveryDelayMs) await new Promise((r) => setTimeout(r, settings.discoveryDelayMs));
       return sendJson(res, 200, autoDiscovery());
     }
 

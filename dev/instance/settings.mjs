@@ -26,6 +26,8 @@ export const SWITCHES = Object.freeze({
     values: [null, 'login_required', 'consent_required', 'interaction_required', 'account_selection_required'],
   },
   cookieSameSite: { env: 'STANDIN_COOKIE_SAMESITE', def: 'None', kind: 'enum', values: ['None', 'Lax'] },
+  // Test knob: auto-discovery and the OpenID metadata answer this much later (a slow network).
+  discoveryDelayMs: { env: 'STANDIN_DISCOVERY_DELAY_MS', def: 0, kind: 'ms' },
 });
 
 /** Checks one value; returns the parsed value or throws a message. `fromEnv` parses strings. */
@@ -37,6 +39,11 @@ function parse(name, raw, fromEnv) {
     if (fromEnv && /^(1|true|on|yes)$/i.test(raw)) return true;
     if (fromEnv && /^(0|false|off|no)$/i.test(raw)) return false;
     throw new Error(`${name} must be a boolean`);
+  }
+  if (s.kind === 'ms') {
+    const v = fromEnv ? Number(raw) : raw;
+    if (!Number.isSafeInteger(v) || v < 0 || v > 60000) throw new Error(`${name} must be an integer from 0 to 60000 (milliseconds)`);
+    return v;
   }
   if (s.kind === 'seconds') {
     const v = fromEnv ? Number(raw) : raw;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::app_base::AppBase;
-use crate::auth::config::SignInMode;
+use crate::auth::config::{AppConfig, SignInMode};
 use crate::auth::refresh::RefreshState;
 use crate::auth::{storage_keys as keys, AppError, Instance, Session};
 use crate::browser::{frame, location, storage};
@@ -18,6 +18,9 @@ use crate::browser::{frame, location, storage};
 pub enum Phase {
     /// Loading config.json and discovering the instance.
     Starting,
+    /// config.json is loaded and the person is plainly signed out (no callback, no session to
+    /// restore): the sign-in button shows while discovery finishes, and a click waits for it.
+    Discovering(Arc<AppConfig>),
     /// Discovery succeeded; sign-in can start.
     Ready(Arc<Instance>),
     /// Start-up failed; the app cannot sign anyone in.
@@ -150,8 +153,8 @@ impl Auth {
 
     /// Popup or redirect, from `sign_in_mode`. The Instance ID refuses to be framed, so a
     /// framed app always uses the popup, even when `redirect` was configured.
-    pub(super) fn uses_popup(&self, instance: &Instance) -> bool {
-        match instance.config.sign_in_mode {
+    pub(super) fn uses_popup(&self, config: &AppConfig) -> bool {
+        match config.sign_in_mode {
             SignInMode::Popup => true,
             SignInMode::Auto | SignInMode::Redirect => frame::is_framed(),
         }

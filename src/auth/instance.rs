@@ -52,16 +52,16 @@ struct Carried {
 impl Instance {
     /// Loads config.json and discovers the instance over the network.
     pub async fn discover(app_base: &AppBase) -> Result<Self, StartError> {
-        let url = app_base.file("config.json");
-        let resp = http::get_preloaded(&url)
-            .await
-            .map_err(|e| ConfigProblem::Unreachable(e.to_string()))?;
-        if !(200..300).contains(&resp.status) {
-            return Err(ConfigProblem::Status(resp.status).into());
-        }
-        let config = parse_config(&resp.body, app_base.as_str())?;
-        let clock_offset = resp.clock_offset(crate::browser::clock::now());
+        let (config, clock_offset) = load_config(app_base).await?;
+        Self::discover_with(config, clock_offset).await
+    }
 
+    /// Discovers the instance that a loaded `config` names (config.json comes first, on its
+    /// own: the sign-in button may show while this runs).
+    pub async fn discover_with(
+        config: AppConfig,
+        clock_offset: ClockOffset,
+    ) -> Result<Self, StartError> {
         // Auto-discovery is the documented way to find the Instance ID and the Domain API, at
         // /sys and (newer docs) at /tools; the fixed paths are its documented fallback. All
         // three answers are awaited together with the metadata at the fallback Instance ID URL
@@ -142,6 +142,21 @@ impl Instance {
         };
         Some((instance, carried.jwks))
     }
+}
+
+/// Loads and validates config.json (preloaded by index.html), with the clock offset its
+/// `Date` gives.
+pub async fn load_config(app_base: &AppBase) -> Result<(AppConfig, ClockOffset), StartError> {
+    let url = app_base.file("config.json");
+    let resp = http::get_preloaded(&url)
+        .await
+        .map_err(|e| ConfigProblem::Unreachable(e.to_string()))?;
+    if !(200..300).contains(&resp.status) {
+        return Err(ConfigProblem::Status(resp.status).into());
+    }
+    let config = parse_config(&resp.body, app_base.as_str())?;
+    let clock_offset = resp.clock_offset(crate::browser::clock::now());
+    Ok((config, clock_offset))
 }
 
 /// The first auto-discovery answer that is usable (`/sys` before `/tools`), else the fallback

@@ -6,7 +6,8 @@
 //! - `context`: the `Auth` handle and its signals; [`app_base`], `callback_url`: the app's
 //!   address and a returned address, each parsed once;
 //! - `startup`: config.json, discovery, handing a popup's answer to its opener;
-//! - `redirect`, `popup`: sign-in by top-level navigation or in a popup window;
+//! - `redirect`, `popup`: sign-in by top-level navigation or in a popup window; `early`: a
+//!   click taken while discovery still runs;
 //! - `redeem`: callback → token request → validated session (both flows); `jwks`: the keys;
 //! - `silent`: restoring a reloaded tab without UI; `refresh`: renewing the access token;
 //! - `expiry`: ending (or renewing) the session on time, the views' ticking clock;
@@ -22,6 +23,8 @@ pub mod config;
 pub mod context;
 #[cfg(target_arch = "wasm32")]
 pub mod diagnose;
+#[cfg(target_arch = "wasm32")]
+mod early;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 pub mod expiry;

@@ -65,6 +65,48 @@ impl Auth {
             self.error.set(Some(PopupError::Blocked.into()));
             return;
         };
+        self.wait_for_popup_sign_in(instance, window, pending);
+    }
+
+    /// Opens a blank popup (synchronously: inside the click handler, before discovery has
+    /// finished), to be sent to the Instance ID by [`Auth::popup_sign_in_opened`]. `None`:
+    /// the browser blocked it (the error is set).
+    pub(super) fn open_blank_popup(&self) -> Option<Popup> {
+        let window = popup::open_centered("about:blank", POPUP_SIZE.0, POPUP_SIZE.1);
+        if window.is_none() {
+            self.error.set(Some(PopupError::Blocked.into()));
+        }
+        window
+    }
+
+    /// Sends a popup opened blank in an earlier click to the Instance ID, now that discovery
+    /// has finished, and completes sign-in when it answers.
+    pub(super) fn popup_sign_in_opened(&self, instance: Arc<Instance>, window: Popup) {
+        let pending = PendingRequest::new(&mut BrowserRandom, clock::now(), "/");
+        let url = authorization_url(
+            &instance.config.client,
+            &instance.metadata,
+            &pending,
+            &AuthorizeOptions::default(),
+        );
+        // Closed by the person while discovery ran (or no longer ours to navigate).
+        if window.is_closed() || !window.navigate(url.as_str()) {
+            popup::forget_popup();
+            self.busy.set(false);
+            self.error.set(Some(PopupError::Closed.into()));
+            return;
+        }
+        self.wait_for_popup_sign_in(instance, window, pending);
+    }
+
+    /// Waits for the popup `window` (at the authorization endpoint for `pending`) to answer,
+    /// then redeems the answer.
+    fn wait_for_popup_sign_in(
+        &self,
+        instance: Arc<Instance>,
+        window: Popup,
+        pending: PendingRequest,
+    ) {
         self.busy.set(true);
         self.error.set(None);
         let auth = *self;

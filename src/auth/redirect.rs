@@ -9,18 +9,23 @@ use erpnet_instance_id::{authorization_url, AuthorizeOptions, PendingRequest};
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::{AppError, SignInError};
 use crate::auth::redeem::Redeemed;
-use crate::auth::{pending, silent, Auth, Instance};
+use crate::auth::{pending, silent, Auth, Instance, Phase};
 use crate::browser::{clock, frame, location, random::BrowserRandom};
 
 impl Auth {
     /// Starts sign-in (popup or redirect, from `sign_in_mode`); it comes back to the page
     /// the person is on.
     pub fn sign_in(&self) {
-        let Some(instance) = self.instance() else {
-            self.error.set(Some(SignInError::NotReady.into()));
-            return;
+        let instance = match self.phase.get_untracked() {
+            Phase::Ready(instance) => instance,
+            // Discovery still running: the click is taken now and finished after it.
+            Phase::Discovering(config) => return self.sign_in_early(&config),
+            Phase::Starting | Phase::Failed(_) => {
+                self.error.set(Some(SignInError::NotReady.into()));
+                return;
+            }
         };
-        if self.uses_popup(&instance) {
+        if self.uses_popup(&instance.config) {
             self.popup_sign_in(instance);
         } else {
             // Checked by `sanitize_return_path` in the pending request, the callback page

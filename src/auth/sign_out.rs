@@ -33,7 +33,7 @@ impl Auth {
         // Revoked before the end-session navigation starts (a popup opens first: it must be
         // opened inside the click), so the refresh token dies with the session.
         let revoke = self.revoke_refresh_token();
-        if self.instance().is_some_and(|i| self.uses_popup(&i)) {
+        if self.instance().is_some_and(|i| self.uses_popup(&i.config)) {
             self.end_instance_session();
             spawn_local(revoke);
         } else {
@@ -67,7 +67,7 @@ impl Auth {
             self.error.set(Some(SignOutError::NoEndpoint.into()));
             return;
         };
-        if self.uses_popup(&instance) {
+        if self.uses_popup(&instance.config) {
             self.popup_sign_out(url.as_str(), state);
             return;
         }

@@ -5,10 +5,12 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
+use crate::auth::app_base::AppBase;
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::StartError;
+use crate::auth::instance::load_config;
 use crate::auth::jwks::fetch_jwks;
-use crate::auth::{pending, sign_out, Auth, Instance, Phase};
+use crate::auth::{early, pending, sign_out, Auth, Instance, Phase};
 use crate::browser::popup;
 
 /// How long a popup waits for its opener to acknowledge the URL it forwarded.
@@ -52,7 +54,7 @@ impl Auth {
                 self.jwks.set(jwks.map(Arc::new));
                 instance
             }
-            None => match Instance::discover(&app_base).await {
+            None => match self.discover(&app_base, returned.is_some()).await {
                 Ok(instance) => instance,
                 Err(e) => {
                     // No code can be redeemed now; it must not stay in the address bar (or
@@ -61,6 +63,8 @@ impl Auth {
                         returned.scrub();
                     }
                     self.phase.set(Phase::Failed(e.into()));
+                    // A click taken meanwhile goes no further (its blank popup closes).
+                    self.finish_early_click(None);
                     return;
                 }
             },
@@ -70,6 +74,16 @@ impl Auth {
         self.phase.set(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out(returned.as_ref());
+        if early::redirect_waiting() && self.jwks.get_untracked().is_none() {
+            // The keys travel across the redirect as they do after a later click, so the
+            // callback's only request stays the token POST (one round trip for this click).
+            if let Ok(jwks) = fetch_jwks(&instance).await {
+                self.jwks.set(Some(Arc::new(jwks)));
+            }
+        }
+        if self.finish_early_click(Some(&instance)) {
+            return;
+        }
         if self.restore_silently(&instance, returned.is_some()) {
             return;
         }
@@ -79,6 +93,19 @@ impl Auth {
                 self.jwks.set(Some(Arc::new(jwks)));
             }
         }
+    }
+}
+
+impl Auth {
+    /// config.json, then the instance's discovery. On a plain signed-out visit (not
+    /// `returned` from the Instance ID) the sign-in button shows in between
+    /// ([`Phase::Discovering`]), so the first visit does not wait for discovery's round trips.
+    async fn discover(&self, app_base: &AppBase, returned: bool) -> Result<Instance, StartError> {
+        let (config, clock_offset) = load_config(app_base).await?;
+        if early::button_before_discovery(returned) {
+            self.phase.set(Phase::Discovering(Arc::new(config.clone())));
+        }
+        Instance::discover_with(config, clock_offset).await
     }
 }
 

@@ -37,6 +37,17 @@ impl Popup {
     pub fn is_closed(&self) -> bool {
         self.0.closed().unwrap_or(true)
     }
+
+    /// Sends the popup to `url` (a popup opened blank, inside the click, before the URL was
+    /// known); false when the browser refused.
+    pub fn navigate(&self, url: &str) -> bool {
+        self.0.location().set_href(url).is_ok()
+    }
+
+    /// Closes the popup (its opener may; nothing happens when it is already closed).
+    pub fn close(&self) {
+        let _ = self.0.close();
+    }
 }
 
 /// Opens `url` in a popup centred over the app. Must run synchronously inside the click

@@ -19,7 +19,7 @@ pub fn Diagnostics() -> impl IntoView {
         <section class="diagnostics">
             <h1>"Diagnostics"</h1>
             {move || match phase.get() {
-                Phase::Starting => view! { <p><Spinner label="Discovering"/>" Discovering the instance…"</p> }.into_any(),
+                Phase::Starting | Phase::Discovering(_) => view! { <p><Spinner label="Discovering"/>" Discovering the instance…"</p> }.into_any(),
                 Phase::Failed(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 Phase::Ready(i) => {
                     let m = &i.metadata;

@@ -218,7 +218,7 @@ pub fn Explorer() -> impl IntoView {
             <Show when=move || session.with(Option::is_some) fallback=move || view! {
                 {move || auth.error().get().map(|e| view! { <ErrorPanel error=e/> })}
                 <p>"Sign in to query the instance's data with your own permissions."</p>
-                <Show when=move || matches!(auth.phase().get(), Phase::Ready(_))><SignInButton/></Show>
+                <Show when=move || matches!(auth.phase().get(), Phase::Ready(_) | Phase::Discovering(_))><SignInButton/></Show>
             }>
                 <Form method="GET" action="">
                     <div class="fields">

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::auth::{ticking_now, Auth, Phase};
+use erpnet_instance_id::fallback_endpoints;
+
+use crate::auth::{ticking_now, AppError, Auth, Phase};
 use crate::components::{ErrorPanel, SessionPanel, SignInButton, Spinner};
 
 /// Shows progress while the instance is discovered, then the sign-in button or the session.
@@ -21,14 +23,25 @@ pub fn Home() -> impl IntoView {
             Phase::Failed(e) => view! { <ErrorPanel error=e/> }.into_any(),
             Phase::Ready(instance) => match session.get() {
                 Some(s) => view! { <SessionPanel session=s now=now/> }.into_any(),
-                None => view! {
-                    <section class="signed-out">
-                        {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
-                        <p>"Sign in with your account at "<strong>{instance.id_url.clone()}</strong>"."</p>
-                        <SignInButton/>
-                    </section>
-                }.into_any(),
+                None => signed_out(instance.id_url.clone(), error).into_any(),
             },
+            // Discovery still running on a plain signed-out visit: the button already takes a
+            // click (it waits for discovery). The Instance ID named is where it almost always
+            // is, the documented fallback next to the instance.
+            Phase::Discovering(config) => {
+                signed_out(fallback_endpoints(&config.client).id_url, error).into_any()
+            }
         }}
+    }
+}
+
+/// The signed-out view: the last error, if any, and the sign-in button.
+fn signed_out(id_url: String, error: ReadSignal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <section class="signed-out">
+            {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+            <p>"Sign in with your account at "<strong>{id_url}</strong>"."</p>
+            <SignInButton/>
+        </section>
     }
 }

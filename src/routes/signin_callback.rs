@@ -22,7 +22,7 @@ pub fn SigninCallback() -> impl IntoView {
             return;
         }
         match phase {
-            Phase::Starting => {}
+            Phase::Starting | Phase::Discovering(_) => {}
             Phase::Failed(e) => {
                 started.set_value(true);
                 set_failed.set(Some(e));
