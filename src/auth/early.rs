@@ -77,7 +77,7 @@ impl Auth {
         };
         match (click, instance) {
             (EarlyClick::Redirect(path), Some(instance)) => {
-                self.redirect(instance, &path, false);
+                let _ = self.redirect(instance, &path, false);
                 true
             }
             (EarlyClick::Popup(window), Some(instance)) => {

@@ -31,15 +31,16 @@ impl Auth {
             // Checked by `sanitize_return_path` in the pending request, the callback page
             // included.
             let path = self.path_here();
-            self.redirect(&instance, &path, false);
+            let _ = self.redirect(&instance, &path, false);
         }
     }
 
-    /// Leaves for the authorization endpoint; `silent` asks with `prompt=none`.
-    pub(super) fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) {
+    /// Leaves for the authorization endpoint; `silent` asks with `prompt=none`. False when it
+    /// stays (framed, or the pending request could not be kept: that error is shown).
+    pub(super) fn redirect(&self, instance: &Instance, return_path: &str, silent: bool) -> bool {
         // A framed app never navigates its own frame to the Instance ID, whoever asks.
         if frame::is_framed() {
-            return;
+            return false;
         }
         self.busy.set(true);
         self.error.set(None);
@@ -62,7 +63,7 @@ impl Auth {
         if !pending::save(&pending) {
             self.busy.set(false);
             self.error.set(Some(SignInError::StorageUnavailable.into()));
-            return;
+            return false;
         }
         if let Some(app_base) = self.app_base() {
             instance.carry(
@@ -72,6 +73,7 @@ impl Auth {
             );
         }
         location::navigate(url.as_str());
+        true
     }
 
     /// Handles the Instance ID's answer at `/signin-callback`; on success returns the app

@@ -64,7 +64,8 @@ impl SilentRestore {
 
 impl Auth {
     /// On a fresh load of a tab that was signed in before (and is not a callback), leaves
-    /// for a silent sign-in; true when it did (start-up stops there).
+    /// for a silent sign-in; true when it did (start-up stops there, before the sign-in
+    /// button could show while the page unloads).
     pub(super) fn restore_silently(&self, instance: &Instance, is_callback: bool) -> bool {
         let was_signed_in = self.session.with_untracked(Option::is_none)
             && storage::contains(SIGNED_IN)
@@ -84,7 +85,6 @@ impl Auth {
         // Reload: memory is gone, but the Instance ID session may still be alive. Ask it
         // without any UI; `login_required` brings the sign-in button back quietly.
         let path = self.path_here();
-        self.redirect(instance, &path, true);
-        true
+        self.redirect(instance, &path, true)
     }
 }

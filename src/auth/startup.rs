@@ -71,6 +71,11 @@ impl Auth {
         };
         let instance = Arc::new(instance);
         self.clock_offset.set(instance.clock_offset);
+        // Before the phase is ready: the page keeps running until the Instance ID answers,
+        // and a ready signed-out page would show its sign-in button meanwhile.
+        if self.restore_silently(&instance, returned.is_some()) {
+            return;
+        }
         self.phase.set(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out(returned.as_ref());
@@ -82,9 +87,6 @@ impl Auth {
             }
         }
         if self.finish_early_click(Some(&instance)) {
-            return;
-        }
-        if self.restore_silently(&instance, returned.is_some()) {
             return;
         }
         if self.jwks.get_untracked().is_none() {
