@@ -89,8 +89,13 @@ impl Auth {
         if self.finish_early_click(Some(&instance)) {
             return;
         }
-        if self.jwks.get_untracked().is_none() {
-            // Fetched early so it is ready before any token response arrives.
+        // Fetched early so it is ready before any token response arrives; not on a sign-in
+        // callback, whose redemption fetches the keys beside its token POST (one fetch, not
+        // two racing).
+        let redeems_here = returned
+            .as_ref()
+            .is_some_and(CallbackUrl::is_sign_in_answer);
+        if !redeems_here && self.jwks.get_untracked().is_none() {
             if let Ok(jwks) = fetch_jwks(&instance).await {
                 self.jwks.set(Some(Arc::new(jwks)));
             }

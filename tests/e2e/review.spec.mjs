@@ -115,6 +115,24 @@ test('key rotation: a JWKS without the ID token\'s kid is fetched once more and 
   expect(served).toBe(2);
 });
 
+test('a callback page without carried keys fetches the JWKS once, beside the token POST', async ({ page }) => {
+  // The sign-in page's key fetch fails, so nothing is carried across the redirect.
+  let served = 0;
+  await page.context().route('**/id/.well-known/openid-configuration/jwks', async (route) => {
+    served += 1;
+    if (served === 1) return route.abort('connectionrefused');
+    return route.continue();
+  });
+  const failed = page.waitForEvent('requestfailed', (r) => r.url().endsWith('/jwks'));
+  await page.goto('/');
+  await failed;
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  expect(served).toBe(2);
+});
+
 test('start-up failing on the callback page still takes code and state out of the address bar', async ({ page }) => {
   await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
   await page.goto('/signin-callback?code=SplxlOBeZQQYbYS6WxSbIA&state=abc&session_state=x.y#_=_');
