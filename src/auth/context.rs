@@ -11,7 +11,7 @@ use crate::auth::app_base::AppBase;
 use crate::auth::config::{AppConfig, SignInMode};
 use crate::auth::refresh::RefreshState;
 use crate::auth::{storage_keys as keys, AppError, Instance, Session};
-use crate::browser::{frame, location, storage};
+use crate::browser::{clock, frame, location, storage};
 
 /// Where start-up stands.
 #[derive(Debug, Clone)]
@@ -171,7 +171,14 @@ impl Auth {
         self.refresh_token.set_value(refresh_token);
         self.refresh_state.set_value(Default::default());
         if wants_name {
-            spawn_local(self.fetch_user_name());
+            let auth = *self;
+            spawn_local(async move {
+                // From the next task: the views take the session first (they render in this
+                // task's microtasks, the callback page's navigation included), so `sub` shows
+                // at once and no request stands between the token answer and the screen.
+                clock::sleep_ms(0).await;
+                auth.fetch_user_name().await;
+            });
         }
     }
 }

@@ -8,7 +8,7 @@ export const APP = `http://localhost:${APP_PORT}`;
 export const APP_SUB = `http://localhost:${SUB_PORT}/sub`;
 /** dist/ on a plain static host: no SPA fallback, no rewrite rules. */
 export const APP_STATIC = `http://localhost:${STATIC_PORT}`;
-export const DEMO = { login: 'demo', password: 'demo-password', name: 'Demo User' };
+export const DEMO = { login: 'demo', password: 'demo-password', name: 'Demo User', sub: 'demo' };
 // A host page on another site (localhost vs 127.0.0.1) that embeds the app in an iframe.
 export const HOST_PORT = 8414;
 export const HOST = `http://localhost:${HOST_PORT}`;

@@ -46,6 +46,36 @@ test('the name comes from userinfo: the ID token has none', async ({ page, reque
   await expectNoSecretsStored(page, seen);
 });
 
+test('the user name shows before userinfo is asked: sub first, the name when it answers', async ({ page, context }) => {
+  // Whether the name was on screen at the moment the app asked userinfo (fetch is patched in
+  // the page, so the look is synchronous with the call).
+  await page.addInitScript(() => {
+    const fetch = window.fetch;
+    window.fetch = function (input, init) {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.includes('/connect/userinfo')) {
+        window.nameShownWhenAsked = document.querySelector('[data-testid="user-name"]') !== null;
+      }
+      return fetch.call(this, input, init);
+    };
+  });
+  // userinfo answers only when the test says so: until then the ID token's sub is on screen.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await context.route('**/id/connect/userinfo', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.sub);
+  expect(await page.evaluate(() => window.nameShownWhenAsked)).toBe(true);
+  release();
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+});
+
 test('a userinfo answer about someone else is ignored', async ({ page, context }) => {
   await context.route('**/id/connect/userinfo', (route) => route.fulfill({
     status: 200,
