@@ -1,7 +1,7 @@
 //! `config.json`: the runtime configuration (design.md 3.1), so one build serves many
 //! deployments.
 
-use erpnet_instance_id::{ClientConfig, ConfigError};
+use erpnet_instance_id::{ClientConfig, ConfigError, Quoted};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -18,6 +18,17 @@ pub enum SignInMode {
     Redirect,
     /// Always a popup window.
     Popup,
+}
+
+impl SignInMode {
+    /// The `config.json` value (`auto`, `redirect` or `popup`), as the Diagnostics page shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Redirect => "redirect",
+            Self::Popup => "popup",
+        }
+    }
 }
 
 /// The validated runtime configuration.
@@ -56,7 +67,8 @@ pub enum ConfigProblem {
     NotString(&'static str),
     /// `sign_in_mode` is not one of the three modes.
     #[error(
-        "config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {0:?}"
+        "config.json field `sign_in_mode` must be \"auto\", \"redirect\" or \"popup\", not {}",
+        Quoted(.0)
     )]
     SignInMode(String),
     /// `popup_timeout_seconds` is not a whole number of seconds in range.

@@ -33,7 +33,7 @@ pub fn Diagnostics() -> impl IntoView {
                         ("scopes", "Requested scopes", c.scope_string()),
                         ("redirect-uri", "Redirect URI to register (ImpersonateLoginUrl)", c.redirect_uri().to_string()),
                         ("post-logout-uri", "Post-logout redirect URI", c.post_logout_redirect_uri().to_string()),
-                        ("sign-in-mode", "Sign-in mode", format!("{:?}", i.config.sign_in_mode).to_lowercase()),
+                        ("sign-in-mode", "Sign-in mode", i.config.sign_in_mode.name().to_owned()),
                         ("discovery-source", "Endpoints from", i.route.to_string()),
                         ("domain-api-status", "Sites not working (auto-discovery)", if i.site_warnings.is_empty() {
                             "none reported".to_owned() } else { i.site_warnings.join("; ") }),

@@ -7,6 +7,7 @@
 //! ([`ClockOffset::from_server_date`]) and the core applies it
 //! ([`crate::IdTokenVerifier::set_clock_offset`]); when a time rule still fails,
 //! [`crate::IdTokenError::clock_skew_minutes`] says by how much the device clock looks wrong.
+use crate::quoted::Quoted;
 
 /// Parses an HTTP date (RFC 9110 5.6.7) into unix seconds.
 ///
@@ -179,10 +180,10 @@ pub struct ClockOffset {
 #[non_exhaustive]
 pub enum ClockOffsetError {
     /// The `Date` header is not an HTTP date.
-    #[error("the server's Date header {0:?} is not an HTTP date")]
+    #[error("the server's Date header {} is not an HTTP date", Quoted(.0))]
     InvalidDate(String),
     /// The `Age` header is not a number of seconds.
-    #[error("the Age header {0:?} is not a number of seconds")]
+    #[error("the Age header {} is not a number of seconds", Quoted(.0))]
     InvalidAge(String),
     /// The estimate is beyond [`ClockOffset::MAX_SECS`] either way.
     #[error("the server clock and the device clock differ by {secs} s, more than the 24 h this client believes")]

@@ -4,6 +4,7 @@ use url::Url;
 
 use crate::http::is_secure_url;
 use crate::identity::{ClientId, ClientIdError};
+use crate::quoted::Quoted;
 
 /// A checked client configuration: the instance, the client, the scopes and where the app lives.
 ///
@@ -50,7 +51,7 @@ pub enum ConfigError {
     #[error("scopes must contain \"openid\"")]
     ScopesMissingOpenid,
     /// A scope contains a character RFC 6749 section 3.3 does not allow.
-    #[error("scope {scope:?} contains a character RFC 6749 does not allow")]
+    #[error("scope {} contains a character RFC 6749 does not allow", Quoted(.scope))]
     ScopeInvalid {
         /// The offending scope.
         scope: String,

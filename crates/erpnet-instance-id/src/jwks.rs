@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algorithm::JwsAlgorithm;
 use crate::http::HttpResponse;
+use crate::quoted::Quoted;
 
 /// The public material of a signing key.
 #[derive(Clone, PartialEq, Eq)]
@@ -179,7 +180,7 @@ pub enum JwksError {
         status: u16,
     },
     /// The response was not JSON.
-    #[error("JWKS response is not JSON (Content-Type {content_type:?})")]
+    #[error("JWKS response is not JSON (Content-Type {})", Quoted(.content_type))]
     NotJson {
         /// The `Content-Type` received.
         content_type: Option<String>,

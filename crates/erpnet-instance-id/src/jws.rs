@@ -3,6 +3,7 @@
 
 use crate::algorithm::JwsAlgorithm;
 use crate::jwks::{Jwk, JwkMaterial};
+use crate::quoted::Quoted;
 
 /// What a [`SignatureVerifier`] answers when a signature is not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -13,13 +14,13 @@ pub enum SignatureError {
     Invalid,
     /// The signature bytes cannot be a signature of this algorithm (e.g. an ES256 signature
     /// that is not 64 bytes).
-    #[error("the signature is malformed for {alg:?}")]
+    #[error("the signature is malformed for {}", Quoted(.alg))]
     Malformed {
         /// The algorithm.
         alg: JwsAlgorithm,
     },
     /// The key's type does not fit the algorithm.
-    #[error("the key does not fit {alg:?}")]
+    #[error("the key does not fit {}", Quoted(.alg))]
     KeyUnsuitable {
         /// The algorithm.
         alg: JwsAlgorithm,

@@ -25,6 +25,7 @@ mod jwks;
 mod jws;
 mod logout;
 mod pkce;
+mod quoted;
 mod random;
 mod refresh;
 mod return_path;
@@ -62,6 +63,7 @@ pub use pkce::{
     Nonce, PendingRequest, PkceError, PkceVerifier, State, PENDING_LIFETIME_SECS,
     VERIFIER_ALPHABET, VERIFIER_LEN,
 };
+pub use quoted::Quoted;
 pub use random::RandomSource;
 pub use refresh::{
     parse_refresh_response, refresh_token_request, revocation_request, RefreshResponse,

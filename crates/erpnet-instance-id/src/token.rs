@@ -9,6 +9,7 @@ use crate::config::ClientConfig;
 use crate::discovery::ProviderMetadata;
 use crate::http::{encode_pairs, HttpMethod, HttpRequest, HttpResponse};
 use crate::pkce::PkceVerifier;
+use crate::quoted::Quoted;
 
 /// Describes the token request: a form-encoded `POST` to the token endpoint with
 /// `grant_type=authorization_code`, `client_id`, `code`, `redirect_uri` and `code_verifier`.
@@ -140,7 +141,7 @@ pub enum TokenError {
         error_uri: Option<String>,
     },
     /// A non-2xx status without an RFC 6749 error body (e.g. an HTML error page).
-    #[error("the token endpoint answered HTTP {status} (Content-Type {content_type:?})")]
+    #[error("the token endpoint answered HTTP {status} (Content-Type {})", Quoted(.content_type))]
     HttpStatus {
         /// The HTTP status.
         status: u16,
@@ -148,7 +149,7 @@ pub enum TokenError {
         content_type: Option<String>,
     },
     /// A 2xx response that is not JSON.
-    #[error("the token response is not JSON (Content-Type {content_type:?})")]
+    #[error("the token response is not JSON (Content-Type {})", Quoted(.content_type))]
     NotJson {
         /// The `Content-Type`.
         content_type: Option<String>,
@@ -166,7 +167,7 @@ pub enum TokenError {
     #[error("the token response's {0} has the wrong type")]
     InvalidField(&'static str),
     /// `token_type` is not `Bearer`.
-    #[error("the token type {token_type:?} is not Bearer")]
+    #[error("the token type {} is not Bearer", Quoted(.token_type))]
     UnsupportedTokenType {
         /// The `token_type` received.
         token_type: String,

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::discovery::ProviderMetadata;
 use crate::http::{HttpMethod, HttpRequest, HttpResponse};
+use crate::quoted::Quoted;
 use crate::token::AccessToken;
 
 /// Describes the userinfo request: `GET {userinfo_endpoint}` with `Authorization: Bearer
@@ -75,7 +76,7 @@ pub enum UserInfoError {
     },
     /// A 2xx response that is not JSON (e.g. a signed `application/jwt` answer, which this
     /// client does not ask for).
-    #[error("the userinfo answer is not JSON (HTTP {status}, Content-Type {content_type:?})")]
+    #[error("the userinfo answer is not JSON (HTTP {status}, Content-Type {})", Quoted(.content_type))]
     NotJson {
         /// The HTTP status.
         status: u16,

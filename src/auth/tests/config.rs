@@ -78,6 +78,8 @@ fn every_optional_field_is_read() {
     ] {
         let c = parse_config(&with("sign_in_mode", json!(mode)), BASE).unwrap();
         assert_eq!(c.sign_in_mode, want);
+        // The Diagnostics page shows the mode as it is written in config.json.
+        assert_eq!(want.name(), mode);
     }
     for secs in [5, 60, 3600] {
         let c = parse_config(&with("popup_timeout_seconds", json!(secs)), BASE).unwrap();

@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::discovery::ProviderMetadata;
 use crate::pkce::PendingRequest;
+use crate::quoted::Quoted;
 
 /// The authorization code: one-shot and secret. Not `Clone`; `Debug` prints `[redacted]`.
 /// Only [`validate_callback`] hands one out.
@@ -112,7 +113,7 @@ pub enum CallbackError {
     #[error("the authorization response's state does not match this request")]
     StateMismatch,
     /// RFC 9207: `iss` differs from the issuer.
-    #[error("the authorization response's iss {found:?} is not the issuer {expected:?}")]
+    #[error("the authorization response's iss {} is not the issuer {}", Quoted(.found), Quoted(.expected))]
     IssMismatch {
         /// The issuer.
         expected: String,

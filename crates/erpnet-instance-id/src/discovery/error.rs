@@ -1,4 +1,5 @@
 //! Why a discovery document was refused.
+use crate::quoted::Quoted;
 
 /// Why a discovery document was refused.
 #[derive(Debug, thiserror::Error)]
@@ -11,7 +12,7 @@ pub enum DiscoveryError {
         status: u16,
     },
     /// The response was not JSON.
-    #[error("discovery response is not JSON (Content-Type {content_type:?})")]
+    #[error("discovery response is not JSON (Content-Type {})", Quoted(.content_type))]
     NotJson {
         /// The `Content-Type` received.
         content_type: Option<String>,
@@ -23,7 +24,7 @@ pub enum DiscoveryError {
     #[error("discovery document lacks the required field {0}")]
     MissingField(&'static str),
     /// A URL field is not an absolute URL, or not `https` (plain `http` only on loopback hosts).
-    #[error("discovery field {field} is not an acceptable URL: {value:?} (it must be https, or http only on localhost, 127.0.0.1 or [::1], without user or password)")]
+    #[error("discovery field {field} is not an acceptable URL: {} (it must be https, or http only on localhost, 127.0.0.1 or [::1], without user or password)", Quoted(.value))]
     InvalidUrl {
         /// The field.
         field: &'static str,
@@ -43,7 +44,7 @@ pub enum DiscoveryError {
         description: Option<String>,
     },
     /// The provider's `issuer` differs from the Instance ID URL.
-    #[error("issuer mismatch: expected {expected:?}, the provider says {found:?}")]
+    #[error("issuer mismatch: expected {}, the provider says {}", Quoted(.expected), Quoted(.found))]
     IssuerMismatch {
         /// The Instance ID URL.
         expected: String,
@@ -52,13 +53,13 @@ pub enum DiscoveryError {
     },
     /// The provider lists `code_challenge_methods_supported` without `S256`. (A provider that
     /// omits the list is assumed to support `S256`; PKCE with `S256` is always sent.)
-    #[error("the provider does not support the PKCE method S256 (it lists {methods:?})")]
+    #[error("the provider does not support the PKCE method S256 (it lists {})", Quoted(.methods))]
     S256NotSupported {
         /// The methods it lists.
         methods: Vec<String>,
     },
     /// The provider lists `response_types_supported` without `code`.
-    #[error("the provider does not support response_type=code (it lists {types:?})")]
+    #[error("the provider does not support response_type=code (it lists {})", Quoted(.types))]
     CodeFlowNotSupported {
         /// The response types it lists.
         types: Vec<String>,

@@ -3,6 +3,7 @@
 use crate::algorithm::JwsAlgorithm;
 use crate::clock::round_minutes;
 use crate::jws::SignatureError;
+use crate::quoted::Quoted;
 
 /// Why an ID token was refused. Every variant maps to the code `id_token_invalid` and to one
 /// rule ([`IdTokenError::rule`]).
@@ -57,13 +58,13 @@ pub enum IdTokenError {
     },
     /// No key in the JWKS has this `kid`: refetch the JWKS once and try again
     /// ([`IdTokenError::should_refetch_jwks`]).
-    #[error("no key with kid {kid:?} in the issuer's key set")]
+    #[error("no key with kid {} in the issuer's key set", Quoted(.kid))]
     UnknownKid {
         /// The `kid`.
         kid: String,
     },
     /// The key named by `kid` may not verify this algorithm (type, `use`, `key_ops` or `alg`).
-    #[error("the key {kid:?} may not verify {alg:?}")]
+    #[error("the key {} may not verify {}", Quoted(.kid), Quoted(.alg))]
     KeyNotUsable {
         /// The `kid`.
         kid: String,
@@ -71,14 +72,14 @@ pub enum IdTokenError {
         alg: JwsAlgorithm,
     },
     /// The token has no `kid` and no key may verify its algorithm.
-    #[error("no key in the issuer's key set may verify {alg:?}")]
+    #[error("no key in the issuer's key set may verify {}", Quoted(.alg))]
     NoSuitableKey {
         /// The algorithm.
         alg: JwsAlgorithm,
     },
     /// Several keys qualify and the token does not single one out (no `kid`, or a `kid` shared
     /// by several suitable keys). Trying each in turn is deliberately not done.
-    #[error("{candidates} keys could verify {alg:?} and the token does not say which")]
+    #[error("{candidates} keys could verify {} and the token does not say which", Quoted(.alg))]
     AmbiguousKey {
         /// The algorithm.
         alg: JwsAlgorithm,
@@ -92,7 +93,7 @@ pub enum IdTokenError {
     #[error("the ID token has no iss")]
     IssMissing,
     /// `iss` differs from the issuer.
-    #[error("the ID token iss {found:?} is not the issuer {expected:?}")]
+    #[error("the ID token iss {} is not the issuer {}", Quoted(.found), Quoted(.expected))]
     IssMismatch {
         /// The issuer.
         expected: String,
@@ -103,13 +104,13 @@ pub enum IdTokenError {
     #[error("the ID token has no aud")]
     AudMissing,
     /// `aud` does not contain the client id.
-    #[error("the ID token audience {aud:?} does not include this client")]
+    #[error("the ID token audience {} does not include this client", Quoted(.aud))]
     AudMismatch {
         /// The `aud` received.
         aud: Vec<String>,
     },
     /// `aud` contains an audience that is neither the client id nor trusted.
-    #[error("the ID token has the untrusted audience {audience:?}")]
+    #[error("the ID token has the untrusted audience {}", Quoted(.audience))]
     UntrustedAudience {
         /// The untrusted audience.
         audience: String,
@@ -118,7 +119,7 @@ pub enum IdTokenError {
     #[error("the ID token has several audiences and no azp")]
     AzpMissing,
     /// `azp` differs from the client id.
-    #[error("the ID token azp {azp:?} is not this client")]
+    #[error("the ID token azp {} is not this client", Quoted(.azp))]
     AzpMismatch {
         /// The `azp`.
         azp: String,
@@ -166,7 +167,7 @@ pub enum IdTokenError {
         original_iat: u64,
     },
     /// 12.2: the refreshed ID token's `iss` differs from the original's.
-    #[error("the refreshed ID token's iss {found:?} differs from the original {original:?}")]
+    #[error("the refreshed ID token's iss {} differs from the original {}", Quoted(.found), Quoted(.original))]
     IssChanged {
         /// The original `iss`.
         original: String,
@@ -174,7 +175,7 @@ pub enum IdTokenError {
         found: String,
     },
     /// 12.2: the refreshed ID token is about another person (`sub` changed).
-    #[error("the refreshed ID token's sub {found:?} differs from the original {original:?}")]
+    #[error("the refreshed ID token's sub {} differs from the original {}", Quoted(.found), Quoted(.original))]
     SubChanged {
         /// The original `sub`.
         original: String,
@@ -182,7 +183,7 @@ pub enum IdTokenError {
         found: String,
     },
     /// 12.2: the refreshed ID token's audiences differ from the original's.
-    #[error("the refreshed ID token's aud {found:?} differs from the original {original:?}")]
+    #[error("the refreshed ID token's aud {} differs from the original {}", Quoted(.found), Quoted(.original))]
     AudChanged {
         /// The original `aud`.
         original: Vec<String>,
@@ -191,7 +192,7 @@ pub enum IdTokenError {
     },
     /// 12.2: the refreshed ID token's `azp` differs from the original's (or is present only
     /// in one of them).
-    #[error("the refreshed ID token's azp {found:?} differs from the original {original:?}")]
+    #[error("the refreshed ID token's azp {} differs from the original {}", Quoted(.found), Quoted(.original))]
     AzpChanged {
         /// The original `azp`.
         original: Option<String>,
@@ -199,7 +200,7 @@ pub enum IdTokenError {
         found: Option<String>,
     },
     /// 12.2: the refreshed ID token's `auth_time` is not the original authentication's.
-    #[error("the refreshed ID token's auth_time {found} differs from the original {original:?}")]
+    #[error("the refreshed ID token's auth_time {found} differs from the original {}", Quoted(.original))]
     AuthTimeChanged {
         /// The original `auth_time`.
         original: Option<u64>,
