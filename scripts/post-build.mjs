@@ -1,4 +1,5 @@
 // Trunk post_build hook (runs in the staging dir's parent; TRUNK_STAGING_DIR is set).
+// 0. Code splitting: scripts/wasm-split.mjs.
 // 1. The CSP (meta and _headers) forbids inline scripts; trunk's loader and the config.json
 //    preloader are inline. Allow exactly them, by hash.
 // 2. A static host without rewrite rules must still serve the app at /signin-callback.
@@ -9,11 +10,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { splitWasm } from './wasm-split.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('TRUNK_STAGING_DIR is not set: run this from trunk');
 const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
+
+// 0. Code splitting (scripts/wasm-split.mjs): the lazy pages' code into wasm chunks of their own.
+html = splitWasm(dir, html) ?? html;
 
 const esbuildMain = join(dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'npm', 'node_modules', 'esbuild', 'lib', 'main.js');
 if (existsSync(esbuildMain)) {

@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::auth::Auth;
 use crate::components::Nav;
-use crate::routes::{Diagnostics, Explorer, Home, NotFound, SigninCallback};
+use crate::routes::lazy::{DiagnosticsRoute, ExplorerRoute};
+use crate::routes::{Home, NotFound, SigninCallback};
 
 /// The whole app.
 #[component]
@@ -18,11 +19,13 @@ pub fn App() -> impl IntoView {
         <Router base=base>
             <Nav/>
             <main id="main">
+                // Explorer and diagnostics are lazy: their code is not part of a first visit
+                // (src/routes/lazy.rs).
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/signin-callback") view=SigninCallback/>
-                    <Route path=path!("/explorer") view=Explorer/>
-                    <Route path=path!("/diagnostics") view=Diagnostics/>
+                    <Route path=path!("/explorer") view={Lazy::<ExplorerRoute>::new()}/>
+                    <Route path=path!("/diagnostics") view={Lazy::<DiagnosticsRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -42,3 +42,18 @@ pub fn SessionPanel(
         </section>
     }
 }
+
+/// [`SessionPanel`] as a lazy view: in the split release build (`--cfg wasm_split`, see
+/// [`crate::routes::lazy`]) its code is a wasm chunk fetched when a session is first shown,
+/// so a signed-out first visit does not download it.
+#[cfg(wasm_split)]
+#[leptos::lazy]
+pub fn session_panel_view(session: Session, now: Signal<u64>) -> AnyView {
+    view! { <SessionPanel session=session now=now/> }.into_any()
+}
+
+/// [`SessionPanel`] as a lazy view (one wasm: no split without `--cfg wasm_split`).
+#[cfg(not(wasm_split))]
+pub async fn session_panel_view(session: Session, now: Signal<u64>) -> AnyView {
+    view! { <SessionPanel session=session now=now/> }.into_any()
+}

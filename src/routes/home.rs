@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use erpnet_instance_id::fallback_endpoints;
 
 use crate::auth::{ticking_now, AppError, Auth, Phase};
-use crate::components::{ErrorPanel, SessionPanel, SignInButton, Spinner};
+use crate::components::session_panel::session_panel_view;
+use crate::components::{ErrorPanel, SignInButton, Spinner};
 
 /// Shows progress while the instance is discovered, then the sign-in button or the session.
 #[component]
@@ -22,7 +23,8 @@ pub fn Home() -> impl IntoView {
             }.into_any(),
             Phase::Failed(e) => view! { <ErrorPanel error=e/> }.into_any(),
             Phase::Ready(instance) => match session.get() {
-                Some(s) => view! { <SessionPanel session=s now=now/> }.into_any(),
+                // The panel's code is fetched on first use (a chunk of its own in the split build).
+                Some(s) => view! { <Suspense>{Suspend::new(session_panel_view(s, now))}</Suspense> }.into_any(),
                 None => signed_out(instance.id_url.clone(), error).into_any(),
             },
             // Discovery still running on a plain signed-out visit: the button already takes a

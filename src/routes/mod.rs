@@ -3,6 +3,7 @@
 pub mod diagnostics;
 pub mod explorer;
 pub mod home;
+pub mod lazy;
 pub mod not_found;
 pub mod signin_callback;
 

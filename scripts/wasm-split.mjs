@@ -1,0 +1,119 @@
+// Code splitting, run by scripts/post-build.mjs (trunk's post_build hook) before the JS glue is
+// minified. Trunk has no support for it, so this redoes trunk's last two steps on the split wasm:
+//
+//   cargo's wasm (with --emit-relocs and --cfg wasm_split, scripts/build)
+//     -> wasm-split-cli (wasm_split_cli_support, pinned in scripts/setup, .tools/cargo): main.wasm + one wasm per lazy part + __wasm_split.js
+//     -> wasm-bindgen on main.wasm (--keep-lld-exports: the chunks import main's internals)
+//     -> wasm-opt -Oz on main and on every chunk
+//
+// and then replaces trunk's JS glue and wasm in the staging dir. The link module
+// (__wasm_split.js, the chunks' loader) is merged into the JS glue: one script request instead of
+// two in series, and no import cycle between two hashed file names. Every file gets a name with
+// its content's hash (they are cached as immutable); the chunks are fetched with SRI.
+//
+// A wasm without split points (a build without --cfg wasm_split, e.g. a plain `trunk build`)
+// is left to trunk as it is.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = 'erpnet-spa';
+// What wasm_split_helpers' macros import their loaders from until the CLI rewrites it.
+const PLACEHOLDER = '__wasm_split_placeholder__';
+const SPLIT_CLI = join(ROOT, '.tools', 'cargo', 'bin', 'wasm-split-cli');
+
+const hash16 = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
+const sri = (data) => `sha384-${createHash('sha384').update(data).digest('base64')}`;
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Splits the app's wasm in `dir` (trunk's staging dir), rewriting `html` (its index.html) to the
+ * new file names. Returns the new html, or null when the wasm has no split points.
+ */
+export function splitWasm(dir, html) {
+  const profile = process.env.TRUNK_PROFILE === 'debug' ? 'debug' : 'release';
+  const targetDir = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
+  const input = join(targetDir, 'wasm32-unknown-unknown', profile, `${BIN}.wasm`);
+  if (!existsSync(input)) throw new Error(`wasm-split: cargo's output ${input} is missing`);
+  const raw = readFileSync(input);
+  if (!raw.includes(PLACEHOLDER)) {
+    console.log('wasm-split: no split points in the wasm (built without --cfg wasm_split): not split');
+    return null;
+  }
+  if (!existsSync(SPLIT_CLI)) {
+    throw new Error(`wasm-split: ${SPLIT_CLI} is missing (run scripts/setup); the wasm has split points and does not start unsplit`);
+  }
+  const oldJs = html.match(new RegExp(`${escapeRe(BIN)}-[0-9a-f]+\\.js`))?.[0];
+  const oldWasm = html.match(new RegExp(`${escapeRe(BIN)}-[0-9a-f]+_bg\\.wasm`))?.[0];
+  if (!oldJs || !oldWasm) throw new Error("wasm-split: trunk's JS glue or wasm is not named in index.html");
+
+  const work = mkdtempSync(join(tmpdir(), 'wasm-split-'));
+  try {
+    run(SPLIT_CLI, ['--target', 'web', input, work]);
+    run('wasm-bindgen', ['--target=web', '--no-typescript', '--keep-lld-exports', '--no-demangle',
+      `--out-dir=${join(work, 'bindgen')}`, '--out-name=main', join(work, 'main.wasm')]);
+    const optimize = (file) => {
+      if (profile === 'release') run('wasm-opt', ['-Oz', `--output=${file}`, file]);
+      return readFileSync(file);
+    };
+
+    // The chunks: optimised, then named by their content.
+    const chunks = new Map(); // name wasm_split_cli gave -> { name, bytes }
+    for (const name of readdirSync(work).filter((n) => n.endsWith('.wasm') && n !== 'main.wasm')) {
+      const bytes = optimize(join(work, name));
+      chunks.set(name, { name: `${name.slice(0, -'.wasm'.length)}-${hash16(bytes)}.wasm`, bytes });
+    }
+    const mainWasm = optimize(join(work, 'bindgen', 'main_bg.wasm'));
+    const newWasm = `${BIN}-${hash16(mainWasm)}_bg.wasm`;
+
+    // The link module, merged into the glue: it imported initSync from the glue, and the glue
+    // imported the loaders from it (the wasm's imports from "./__wasm_split.js").
+    let link = readFileSync(join(work, '__wasm_split.js'), 'utf8');
+    const mainImport = /^import \{ initSync \} from "\.\/main\.js";\n/m;
+    if (!mainImport.test(link)) throw new Error('wasm-split: unexpected __wasm_split.js (no initSync import from ./main.js)');
+    link = link.replace(mainImport, '');
+    const exported = [...link.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
+    link = link.replace(/^export const /gm, 'const ');
+    // Each chunk by its new name, fetched with subresource integrity (as trunk loads the main wasm).
+    for (const [from, { name, bytes }] of chunks) {
+      const fetchCall = `fetch(new URL("./${from}", import.meta.url))`;
+      if (!link.includes(fetchCall)) throw new Error(`wasm-split: ${from} is not fetched as expected in __wasm_split.js`);
+      link = link.split(fetchCall).join(`fetch(new URL("./${name}", import.meta.url), { integrity: "${sri(bytes)}" })`);
+    }
+
+    let glue = readFileSync(join(work, 'bindgen', 'main.js'), 'utf8');
+    // wasm-bindgen writes one `import * as importN from "./__wasm_split.js"` per loader.
+    const importRe = /^import \* as (\w+) from ["']\.\/__wasm_split\.js["'];?\n/gm;
+    const aliases = [...glue.matchAll(importRe)].map((m) => m[1]);
+    if (aliases.length === 0) throw new Error('wasm-split: the JS glue does not import ./__wasm_split.js');
+    glue = glue.replace(importRe, '');
+    glue = glue.split("'main_bg.wasm'").join(`'${newWasm}'`);
+    glue += `\n// The chunks' loader (wasm_split_cli's __wasm_split.js), merged by scripts/wasm-split.mjs.\n`
+      + `${link}\n`
+      + `const __wasm_split_loaders = { ${exported.join(', ')} };\n`
+      + aliases.map((a) => `const ${a} = __wasm_split_loaders;\n`).join('');
+    const newJs = `${BIN}-${hash16(glue)}.js`;
+
+    for (const old of [oldJs, oldWasm]) unlinkSync(join(dir, old));
+    writeFileSync(join(dir, newJs), glue);
+    writeFileSync(join(dir, newWasm), mainWasm);
+    for (const { name, bytes } of chunks.values()) writeFileSync(join(dir, name), bytes);
+
+    // index.html: the new names, and the wasm's integrity (post-build.mjs redoes the JS's after
+    // minifying it).
+    html = html.split(oldJs).join(newJs).split(oldWasm).join(newWasm);
+    html = html.replace(new RegExp(`<link[^>]*\\bhref="[^"]*${escapeRe(newWasm)}"[^>]*>`, 'g'), (tag) =>
+      tag.replace(/\bintegrity="(sha256|sha384|sha512)-[^"]*"/, (_, alg) =>
+        `integrity="${alg}-${createHash(alg).update(mainWasm).digest('base64')}"`));
+    for (const { name, bytes } of chunks.values()) console.log(`wasm-split: chunk ${name}: ${bytes.length} B`);
+    console.log(`wasm-split: main ${newWasm}: ${mainWasm.length} B; glue ${newJs} (with the loader): ${Buffer.byteLength(glue)} B`);
+    return html;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

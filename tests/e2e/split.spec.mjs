@@ -1,0 +1,126 @@
+// Code splitting (issue 14): a first visit fetches only the home page's wasm; the explorer,
+// diagnostics and session panel come in wasm chunks of their own when first shown; the
+// callback page's critical path stays one request (the token POST).
+import { test, expect } from '@playwright/test';
+import { expectNoSecretsStored, logIn, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
+import { APP, APP_CDN, APP_SUB, DEMO, INSTANCE } from './env.mjs';
+
+test.beforeEach(async ({ request }) => resetInstance(request));
+
+/** The wasm files the page fetches, in order (paths, any document of the page). */
+function watchWasm(page) {
+  const fetched = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) fetched.push(path);
+  });
+  return fetched;
+}
+
+/** The main wasm index.html names (the only one trunk's loader fetches). */
+async function mainWasm(request, base = APP) {
+  const html = await (await request.get(`${base}/`)).text();
+  const m = /href="([^"]*_bg\.wasm)"/.exec(html);
+  expect(m, 'index.html preloads the main wasm').toBeTruthy();
+  return new URL(m[1], `${base}/`).pathname;
+}
+
+test('a first visit fetches only the main wasm; explorer, session panel and diagnostics chunks come when shown', async ({ page, request }) => {
+  const seen = watchSecrets(page);
+  const wasm = watchWasm(page);
+  const main = await mainWasm(request);
+
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(wasm, 'a first visit to the home page fetches the main wasm and no chunk').toEqual([main]);
+
+  // Signed in (a redirect: a new document, the main wasm again from the cache): the session
+  // panel's chunk comes with the panel.
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  const beforeCallback = wasm.length;
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  await expect(page.getByTestId('token-countdown')).toBeVisible();
+  const sessionChunks = wasm.slice(beforeCallback).filter((p) => p !== main);
+  expect(sessionChunks.length, 'the session panel came in a chunk').toBeGreaterThan(0);
+
+  // The explorer: a client-side navigation fetches its chunk, and it works.
+  let before = wasm.length;
+  await page.getByRole('link', { name: 'Domain API' }).click();
+  await runQuery(page, { set: 'Crm_Customers', top: '10' });
+  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  const explorerChunks = wasm.slice(before);
+  expect(explorerChunks.length, 'the explorer came in a chunk').toBeGreaterThan(0);
+  for (const p of explorerChunks) expect(p).not.toBe(main);
+
+  // Diagnostics: another chunk.
+  before = wasm.length;
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
+  const diagnosticsChunks = wasm.slice(before);
+  expect(diagnosticsChunks.length, 'diagnostics came in a chunk').toBeGreaterThan(0);
+  for (const p of diagnosticsChunks) expect(explorerChunks).not.toContain(p);
+
+  // Back to a page whose chunk is loaded already: nothing fetched again.
+  before = wasm.length;
+  await page.getByRole('link', { name: 'Domain API' }).click();
+  await expect(page.getByTestId('entity-set')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(wasm.slice(before)).toEqual([]);
+  await expectNoSecretsStored(page, seen);
+});
+
+for (const [name, base] of [['under a sub-path', APP_SUB], ['behind the CDN headers (CSP of _headers)', APP_CDN]]) {
+  test(`a lazy page loads its chunk ${name}`, async ({ page, request }) => {
+    const wasm = watchWasm(page);
+    const errors = [];
+    page.on('console', (m) => {
+      // The stand-in's auto-discovery answers without CORS on purpose; anything about the
+      // code (CSP, SRI, MIME type, compile errors) is a failure.
+      if (m.type() === 'error' && !/auto-discovery|net::ERR_FAILED/.test(m.text())) errors.push(m.text());
+    });
+    const main = await mainWasm(request, base);
+    // The CDN host has no SPA fallback: start at the page and follow the link.
+    await page.goto(`${base}/`);
+    await expect(page.getByTestId('sign-in')).toBeVisible();
+    await page.getByRole('link', { name: 'Diagnostics' }).click();
+    await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
+    expect(wasm[0]).toBe(main);
+    expect(wasm.length, 'the diagnostics chunk was fetched').toBeGreaterThan(1);
+    for (const p of wasm.slice(1)) expect(p.startsWith(new URL(`${base}/`).pathname)).toBe(true);
+    expect(errors, 'no CSP, integrity or load error').toEqual([]);
+  });
+}
+
+/** On the callback page: what was fetched when the user's name showed (see timing.spec.mjs). */
+function markUserName() {
+  if (!location.pathname.endsWith('/signin-callback')) return;
+  const check = () => {
+    const el = document.querySelector('[data-testid=user-name]');
+    if (!el || !el.textContent || window.__fetched !== undefined) return;
+    window.__fetched = performance.getEntriesByType('resource')
+      .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd }));
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+test('the callback page needs no chunk: its critical path is still the one token POST', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: APP });
+  await context.addInitScript(markUserName);
+  const page = await context.newPage();
+  await signIn(page);
+  await page.waitForFunction(() => window.__fetched !== undefined);
+  const fetched = await page.evaluate(() => window.__fetched);
+  const crossOrigin = fetched.filter((e) => new URL(e.url).origin !== new URL(APP).origin);
+  const token = crossOrigin.filter((e) => e.url === `${INSTANCE}/id/connect/token`);
+  expect(token, 'one token request').toHaveLength(1);
+  for (const other of crossOrigin.filter((e) => e !== token[0])) {
+    expect(other.start, `${other.url} runs in parallel with the token POST, not after it`).toBeLessThan(token[0].end);
+  }
+  // Same origin: the page, its glue, CSS, config and the main wasm; no chunk before the name shows.
+  const wasm = fetched.filter((e) => new URL(e.url).pathname.endsWith('.wasm'));
+  expect(wasm.map((e) => new URL(e.url).pathname)).toEqual([await mainWasm(page.request)]);
+  await context.close();
+});
