@@ -5,7 +5,8 @@
 // 2. A static host without rewrite rules must still serve the app at /signin-callback.
 // 3. wasm-bindgen's JS glue is minified with the pinned esbuild scripts/setup puts in .tools/npm
 //    (trunk's --minify leaves it as it is); the SRI hashes trunk wrote for it are recomputed, or
-//    the browser would refuse the script.
+//    the browser would refuse the script. index.html's inline scripts are minified too and its
+//    comments dropped (they are for whoever reads the source, not for every first visit).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,6 +39,14 @@ if (existsSync(esbuildMain)) {
       }));
     console.log(`post-build: ${name} minified by esbuild ${version}: ${before.length} -> ${Buffer.byteLength(code)} B; ${updated} integrity hash(es) updated`);
   }
+  const before = html.length;
+  html = html.replace(/(<script\b([^>]*)>)([\s\S]*?)(<\/script>)/g, (all, open, attrs, body, close) => {
+    if (/\bsrc=/.test(attrs) || body.trim() === '') return all;
+    const format = /\btype="module"/.test(attrs) ? 'esm' : undefined;
+    return open + transformSync(body, { minify: true, format, loader: 'js', legalComments: 'none' }).code.trim() + close;
+  });
+  html = html.replace(/<!--[\s\S]*?-->/g, '').replace(/\n\s*\n/g, '\n');
+  console.log(`post-build: index.html's inline scripts minified and comments dropped: ${before} -> ${html.length} B`);
 } else {
   console.warn(`post-build: warning: ${esbuildMain} is missing (run scripts/setup): the JS glue is NOT minified`);
 }
