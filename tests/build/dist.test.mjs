@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hash16 } from '../../scripts/dist-files.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dists = process.env.DIST
-  ? process.env.DIST.split(',').map((d) => join(ROOT, d))
+  ? process.env.DIST.split(',').map((d) => resolve(ROOT, d))
   : [join(ROOT, 'dist'), ...['dist-sub', 'dist-stable'].map((d) => join(ROOT, d)).filter(existsSync)];
 
 const integrity = (html, name) => html.match(new RegExp(`<[^>]*\\b(?:href|src)="[^"]*/?${name.replace(/[.]/g, '\\.')}"[^>]*\\bintegrity="(sha\\d+)-([^"]+)"`))?.slice(1);
@@ -41,7 +41,7 @@ async function glueImports(jsPath, module) {
 }
 
 for (const dist of dists) {
-  const label = dist.slice(ROOT.length + 1);
+  const label = relative(ROOT, dist);
   const read = (name) => readFileSync(join(dist, name));
   const files = () => readdirSync(dist);
 
