@@ -9,7 +9,7 @@ use erpnet_instance_id::{authorization_url, AuthorizeOptions, PendingRequest};
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::{AppError, SignInError};
 use crate::auth::redeem::Redeemed;
-use crate::auth::{pending, silent, Auth, Instance, Phase};
+use crate::auth::{jwks, pending, silent, Auth, Instance, Phase};
 use crate::browser::{clock, frame, location, random::BrowserRandom};
 
 impl Auth {
@@ -31,7 +31,14 @@ impl Auth {
             // Checked by `sanitize_return_path` in the pending request, the callback page
             // included.
             let path = self.path_here();
-            let _ = self.redirect(&instance, &path, false);
+            // A click while start-up's key prefetch is in flight waits for it (a redirect
+            // needs no user activation): the keys then travel with the redirect.
+            self.busy.set(true);
+            let auth = *self;
+            leptos::task::spawn_local(async move {
+                jwks::prefetch_done().await;
+                let _ = auth.redirect(&instance, &path, false);
+            });
         }
     }
 

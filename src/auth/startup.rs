@@ -9,7 +9,6 @@ use crate::auth::app_base::AppBase;
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::StartError;
 use crate::auth::instance::load_config;
-use crate::auth::jwks::fetch_jwks;
 use crate::auth::{early, pending, sign_out, Auth, Instance, Phase};
 use crate::browser::popup;
 
@@ -79,12 +78,10 @@ impl Auth {
         self.enter(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out(returned.as_ref());
-        if early::redirect_waiting() && self.jwks.get_untracked().is_none() {
+        if early::redirect_waiting() {
             // The keys travel across the redirect as they do after a later click, so the
             // callback's only request stays the token POST (one round trip for this click).
-            if let Ok(jwks) = fetch_jwks(&instance).await {
-                self.jwks.set(Some(Arc::new(jwks)));
-            }
+            self.prefetch_jwks(&instance).await;
         }
         if self.finish_early_click(Some(&instance)) {
             return;
@@ -95,10 +92,8 @@ impl Auth {
         let redeems_here = returned
             .as_ref()
             .is_some_and(CallbackUrl::is_sign_in_answer);
-        if !redeems_here && self.jwks.get_untracked().is_none() {
-            if let Ok(jwks) = fetch_jwks(&instance).await {
-                self.jwks.set(Some(Arc::new(jwks)));
-            }
+        if !redeems_here {
+            self.prefetch_jwks(&instance).await;
         }
     }
 }

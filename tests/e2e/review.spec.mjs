@@ -133,6 +133,29 @@ test('a callback page without carried keys fetches the JWKS once, beside the tok
   expect(served).toBe(2);
 });
 
+test('a click while the key prefetch is in flight waits for it: the keys travel with the redirect, the callback fetches none', async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let served = 0;
+  await page.context().route('**/id/.well-known/openid-configuration/jwks', async (route) => {
+    served += 1;
+    if (served === 1) await held;
+    return route.continue();
+  });
+  const prefetching = page.waitForRequest((r) => r.url().endsWith('/jwks'));
+  await page.goto('/');
+  await prefetching;
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('sign-in')).toHaveAttribute('aria-busy', 'true');
+  await page.waitForTimeout(300);
+  expect(new URL(page.url()).origin, 'still waiting for the keys').not.toBe(INSTANCE);
+  release();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  expect(served, 'the JWKS was fetched once, before the redirect').toBe(1);
+});
+
 test('start-up failing on the callback page still takes code and state out of the address bar', async ({ page }) => {
   await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
   await page.goto('/signin-callback?code=SplxlOBeZQQYbYS6WxSbIA&state=abc&session_state=x.y#_=_');
