@@ -19,48 +19,34 @@ pub struct ExplorerRoute;
 #[derive(Debug)]
 pub struct DiagnosticsRoute;
 
-#[cfg(wasm_split)]
-#[leptos_router::lazy_route]
-impl LazyRoute for ExplorerRoute {
-    fn data() -> Self {
-        Self
-    }
+/// Makes `$route` a lazy route showing `<$component/>`: a split point under `--cfg wasm_split`,
+/// an `async` view in the one wasm otherwise.
+macro_rules! lazy_route {
+    ($route:ident, $component:ident) => {
+        #[cfg(wasm_split)]
+        #[leptos_router::lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <Explorer/> }.into_any()
-    }
+            fn view(_this: Self) -> AnyView {
+                view! { <$component/> }.into_any()
+            }
+        }
+
+        #[cfg(not(wasm_split))]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                view! { <$component/> }.into_any()
+            }
+        }
+    };
 }
 
-#[cfg(not(wasm_split))]
-impl LazyRoute for ExplorerRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        view! { <Explorer/> }.into_any()
-    }
-}
-
-#[cfg(wasm_split)]
-#[leptos_router::lazy_route]
-impl LazyRoute for DiagnosticsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <Diagnostics/> }.into_any()
-    }
-}
-
-#[cfg(not(wasm_split))]
-impl LazyRoute for DiagnosticsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        view! { <Diagnostics/> }.into_any()
-    }
-}
+lazy_route!(ExplorerRoute, Explorer);
+lazy_route!(DiagnosticsRoute, Diagnostics);

@@ -17,6 +17,13 @@ function watchWasm(page) {
   return fetched;
 }
 
+/** Runs `action`; returns the wasm files `wasm` (from watchWasm) saw fetched meanwhile. */
+async function fetchedDuring(wasm, action) {
+  const before = wasm.length;
+  await action();
+  return wasm.slice(before);
+}
+
 /** The main wasm index.html names (the only one trunk's loader fetches). */
 async function mainWasm(request, base = APP) {
   const html = await (await request.get(`${base}/`)).text();
@@ -47,28 +54,29 @@ test('a first visit fetches only the main wasm; explorer, session panel and diag
   expect(sessionChunks.length, 'the session panel came in a chunk').toBeGreaterThan(0);
 
   // The explorer: a client-side navigation fetches its chunk, and it works.
-  let before = wasm.length;
-  await page.getByRole('link', { name: 'Domain API' }).click();
-  await runQuery(page, { set: 'Crm_Customers', top: '10' });
-  await expect(page.getByTestId('row-count')).toHaveText('10 rows');
-  const explorerChunks = wasm.slice(before);
+  const explorerChunks = await fetchedDuring(wasm, async () => {
+    await page.getByRole('link', { name: 'Domain API' }).click();
+    await runQuery(page, { set: 'Crm_Customers', top: '10' });
+    await expect(page.getByTestId('row-count')).toHaveText('10 rows');
+  });
   expect(explorerChunks.length, 'the explorer came in a chunk').toBeGreaterThan(0);
   for (const p of explorerChunks) expect(p).not.toBe(main);
 
   // Diagnostics: another chunk.
-  before = wasm.length;
-  await page.getByRole('link', { name: 'Diagnostics' }).click();
-  await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
-  const diagnosticsChunks = wasm.slice(before);
+  const diagnosticsChunks = await fetchedDuring(wasm, async () => {
+    await page.getByRole('link', { name: 'Diagnostics' }).click();
+    await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
+  });
   expect(diagnosticsChunks.length, 'diagnostics came in a chunk').toBeGreaterThan(0);
   for (const p of diagnosticsChunks) expect(explorerChunks).not.toContain(p);
 
   // Back to a page whose chunk is loaded already: nothing fetched again.
-  before = wasm.length;
-  await page.getByRole('link', { name: 'Domain API' }).click();
-  await expect(page.getByTestId('entity-set')).toBeVisible();
-  await page.waitForLoadState('networkidle');
-  expect(wasm.slice(before)).toEqual([]);
+  const again = await fetchedDuring(wasm, async () => {
+    await page.getByRole('link', { name: 'Domain API' }).click();
+    await expect(page.getByTestId('entity-set')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+  });
+  expect(again).toEqual([]);
   await expectNoSecretsStored(page, seen);
 });
 
