@@ -51,6 +51,8 @@ mod silent;
 mod startup;
 #[cfg(target_arch = "wasm32")]
 mod storage_keys;
+#[cfg(target_arch = "wasm32")]
+mod validate;
 
 pub use app_base::AppBase;
 #[cfg(target_arch = "wasm32")]

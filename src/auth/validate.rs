@@ -1,0 +1,89 @@
+//! ID-token validation behind a split point: in the split release build (`--cfg wasm_split`,
+//! see [`crate::routes::lazy`]) the validation pipeline (JOSE header and claims parsing, the
+//! 3.1.3.7 rules, the WebCrypto adapter) is a wasm chunk of its own, which a first visit of the
+//! home page never downloads. Whoever is about to validate fetches it early with [`preload`]:
+//! the callback page at start-up beside its token POST, the popup flow when the popup opens, so
+//! the chunk never adds a request in series.
+
+use std::sync::Arc;
+
+use erpnet_instance_id::{
+    AccessToken, ClientId, ClockOffset, IdToken, IdTokenClaims, IdTokenError, IdTokenVerifier,
+    JwkSet, Nonce,
+};
+
+use crate::auth::Instance;
+use crate::browser::webcrypto::WebCryptoVerifier;
+
+/// What the ID token is checked against, besides the keys and the provider.
+pub(super) enum Against {
+    /// A sign-in's ID token: the nonce sent with its authorization request.
+    Nonce(Nonce),
+    /// A refreshed ID token: the claims of the session's sign-in (OIDC Core 12.2).
+    Refreshed(IdTokenClaims),
+}
+
+/// One validation, owned: it crosses the split point by value.
+pub(super) struct Validation {
+    /// The app's client ID (the audience).
+    pub(super) client_id: ClientId,
+    /// The instance whose metadata names the issuer and the algorithms.
+    pub(super) instance: Arc<Instance>,
+    /// The signing keys.
+    pub(super) keys: Arc<JwkSet>,
+    /// The token to validate.
+    pub(super) id_token: IdToken,
+    /// The access token issued with it (`at_hash`).
+    pub(super) access_token: AccessToken,
+    /// Device time, Unix seconds.
+    pub(super) now: u64,
+    /// Instance ID time minus device time.
+    pub(super) offset: ClockOffset,
+    /// Nonce or original claims.
+    pub(super) against: Against,
+}
+
+/// Validates `v` (OIDC Core 3.1.3.7, or 12.2 for a refreshed token).
+async fn run(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
+    let verifier =
+        IdTokenVerifier::for_provider(v.client_id, &v.instance.metadata, (*v.keys).clone())
+            .set_clock_offset(v.offset);
+    let access_token = Some(&v.access_token);
+    match &v.against {
+        Against::Nonce(nonce) => {
+            verifier
+                .verify_async(&v.id_token, nonce, access_token, v.now, &WebCryptoVerifier)
+                .await
+        }
+        Against::Refreshed(original) => {
+            verifier
+                .verify_refreshed_async(
+                    &v.id_token,
+                    original,
+                    access_token,
+                    v.now,
+                    &WebCryptoVerifier,
+                )
+                .await
+        }
+    }
+}
+
+/// [`run`] in a wasm chunk of its own (the split release build).
+#[cfg(wasm_split)]
+#[leptos::lazy]
+pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
+    run(v).await
+}
+
+/// [`run`] (one wasm: no split without `--cfg wasm_split`).
+#[cfg(not(wasm_split))]
+pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
+    run(v).await
+}
+
+/// Starts fetching the validation chunk, if it is not loaded yet (nothing to do in one wasm).
+pub(super) fn preload() {
+    #[cfg(wasm_split)]
+    leptos::task::spawn_local(__preload_validate_id_token());
+}
