@@ -79,6 +79,27 @@ export function splitWasm(dir, html) {
     link = link.replace(mainImport, '');
     const exported = [...link.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
     link = link.replace(/^export const /gm, 'const ');
+    // A chunk that failed to load would reach the Rust side as `success = false`, which leptos's
+    // lazy views (the infallible loader) turn into a panic: a trap that stops the whole app. So a
+    // load is tried again (a network hiccup) and, when it keeps failing, the callback is not
+    // called: that page stays on its way, the rest of the app goes on, and a later visit tries
+    // again (the loader caches only successes).
+    const callbackRe = /(\s*)try \{\n\s*await callee\(\);\n\s*success = true;\n\s*\} catch \(e\) \{\n\s*console\.error\(e\);\n\s*success = false;\n\s*\} finally \{\n\s*const sharedImports = getSharedImports\(\);\n\s*sharedImports\.__wasm_split\.__indirect_function_table\.get\(callbackIndex\)\(callbackData, success\);\n\s*\}/;
+    if (!callbackRe.test(link)) throw new Error("wasm-split: unexpected __wasm_split.js (wrapAsyncCb's load callback)");
+    link = link.replace(callbackRe, `
+        for (const wait of [0, 500, 1500, 4000]) {
+            if (wait) await new Promise((r) => setTimeout(r, wait));
+            try {
+                await callee();
+                success = true;
+                break;
+            } catch (e) {
+                console.error(e);
+            }
+        }
+        if (success) {
+            getSharedImports().__wasm_split.__indirect_function_table.get(callbackIndex)(callbackData, true);
+        }`);
     // Each chunk by its new name, fetched with subresource integrity (as trunk loads the main wasm).
     for (const [from, { name, bytes }] of chunks) {
       const fetchCall = `fetch(new URL("./${from}", import.meta.url))`;

@@ -124,3 +124,39 @@ test('the callback page needs no chunk: its critical path is still the one token
   expect(wasm.map((e) => new URL(e.url).pathname)).toEqual([await mainWasm(page.request)]);
   await context.close();
 });
+
+test('a chunk that fails to arrive is fetched again; while it keeps failing the rest of the app goes on', async ({ page }) => {
+  // Every chunk request fails until the test lets them through (a network hiccup, a CDN
+  // answering 5xx): the loader tries again rather than trapping the app.
+  let failing = true;
+  let failed = 0;
+  let diagnosticsTries = 0;
+  await page.route(/\/(split_|chunk_)[^/]*\.wasm$/, (route) => {
+    if (!failing) return route.continue();
+    failed += 1;
+    if (route.request().url().includes('diagnostics')) diagnosticsTries += 1;
+    return route.abort('connectionreset');
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  // Tried four times (at once, then after 0.5, 1.5 and 4 s), then left waiting.
+  await expect.poll(() => diagnosticsTries, { timeout: 12_000 }).toBe(4);
+  await page.waitForTimeout(1000);
+  expect(diagnosticsTries).toBe(4);
+  // The app is alive: another page renders, its sign-in button still works.
+  await page.getByRole('link', { name: 'ERP.net sign-in' }).click();
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  // The next visit loads the chunk once the network answers again.
+  failing = false;
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
+  // And a load that fails once, then succeeds, shows the page without any other step.
+  await page.getByRole('link', { name: 'ERP.net sign-in' }).click();
+  failing = true;
+  failed = 0;
+  await page.getByRole('link', { name: 'Domain API' }).click();
+  await expect.poll(() => failed).toBeGreaterThanOrEqual(1);
+  failing = false;
+  await expect(page.getByRole('heading', { name: 'Domain API explorer' })).toBeVisible({ timeout: 10_000 });
+});

@@ -89,7 +89,7 @@ test(`callback -> user name, median over ${RUNS} sign-ins (measurement)`, async 
     const token = r.crossOrigin.filter((e) => e.url === `${INSTANCE}/id/connect/token`);
     expect(token, 'one token request').toHaveLength(1);
     for (const other of r.crossOrigin.filter((e) => e !== token[0])) {
-      expect(other.start, `${other.url} runs in parallel with the token POST, not after it`).toBeLessThan(token[0].end);
+      expect(other.start, `${other.url} runs in parallel with the token POST, not after it: ${JSON.stringify(r.crossOrigin)}`).toBeLessThan(token[0].end);
     }
   }
 });
