@@ -52,7 +52,8 @@ test('the user name shows before userinfo is asked: sub first, the name when it 
   await page.addInitScript(() => {
     const fetch = window.fetch;
     window.fetch = function (input, init) {
-      const url = typeof input === 'string' ? input : input.url;
+      // A string, a URL (the wasm chunks' loader) or a Request.
+      const url = input instanceof Request ? input.url : String(input);
       if (url.includes('/connect/userinfo')) {
         window.nameShownWhenAsked = document.querySelector('[data-testid="user-name"]') !== null;
       }
@@ -74,6 +75,8 @@ test('the user name shows before userinfo is asked: sub first, the name when it 
   expect(await page.evaluate(() => window.nameShownWhenAsked)).toBe(true);
   release();
   await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  // The page's other requests went through the patched fetch too: the session panel's chunk.
+  await expect(page.getByTestId('token-countdown')).toBeVisible();
 });
 
 test('a userinfo answer about someone else is ignored', async ({ page, context }) => {
