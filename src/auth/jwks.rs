@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use std::future::Future;
 use std::sync::Arc;
 
-use erpnet_instance_id::{jwks_request, parse_jwks, IdTokenError, JwkSet};
+use erpnet_instance_id::{jwks_request, parse_jwks, JwkSet};
 
 use crate::auth::error::SignInError;
 use crate::auth::{Auth, Instance};
@@ -30,15 +30,15 @@ impl Auth {
     ) -> Result<T, SignInError>
     where
         F: Fn(Arc<JwkSet>) -> Fut,
-        Fut: Future<Output = Result<T, IdTokenError>>,
+        Fut: Future<Output = Result<T, SignInError>>,
     {
         match validate(jwks).await {
-            Err(e) if e.should_refetch_jwks() => {
+            Err(SignInError::IdToken(e)) if e.should_refetch_jwks() => {
                 let fresh = Arc::new(fetch_jwks(instance).await?);
                 self.jwks.set(Some(fresh.clone()));
-                Ok(validate(fresh).await?)
+                validate(fresh).await
             }
-            other => Ok(other?),
+            other => other,
         }
     }
 }

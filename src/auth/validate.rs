@@ -4,6 +4,11 @@
 //! home page never downloads. Whoever is about to validate fetches it early with [`preload`]:
 //! the callback page at start-up beside its token POST, the popup flow when the popup opens, so
 //! the chunk never adds a request in series.
+//!
+//! Unlike the lazy pages, this split point is fallible: a chunk that still fails after the
+//! loader's retries (`scripts/wasm-split.mjs` reports the failure of every split module named
+//! `fallible_*`) ends the sign-in with [`SignInError::ValidatorUnavailable`], shown to the
+//! person, instead of a page waiting forever.
 
 use std::sync::Arc;
 
@@ -12,6 +17,7 @@ use erpnet_instance_id::{
     JwkSet, Nonce,
 };
 
+use crate::auth::error::SignInError;
 use crate::auth::Instance;
 use crate::browser::webcrypto::WebCryptoVerifier;
 
@@ -69,21 +75,43 @@ async fn run(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
     }
 }
 
-/// [`run`] in a wasm chunk of its own (the split release build).
+/// [`run`] in a wasm chunk of its own (the split release build). `fallible`: a chunk that
+/// cannot be loaded is an `Err` (through `From<SplitLoaderError>`), not a trap. The split
+/// function cannot be `async` (it crosses the split as `extern "C"`), so it returns the boxed
+/// future and the wrapper awaits it, as `#[leptos::lazy]` does for an `async fn`.
 #[cfg(wasm_split)]
-#[leptos::lazy]
-pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
-    run(v).await
+#[leptos::wasm_split::wasm_split(
+    fallible_validation,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(#[doc(hidden)] preload_validation),
+    return_wrapper(let future = _; { future.await } -> Result<IdTokenClaims, SignInError>)
+)]
+pub(super) fn validate_id_token(
+    v: Validation,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<IdTokenClaims, SignInError>>>> {
+    Box::pin(async move { Ok(run(v).await?) })
 }
 
 /// [`run`] (one wasm: no split without `--cfg wasm_split`).
 #[cfg(not(wasm_split))]
-pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
-    run(v).await
+pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, SignInError> {
+    Ok(run(v).await?)
 }
 
 /// Starts fetching the validation chunk, if it is not loaded yet (nothing to do in one wasm).
+/// A failure here is not shown: the validation itself tries again and reports it.
 pub(super) fn preload() {
     #[cfg(wasm_split)]
-    leptos::task::spawn_local(__preload_validate_id_token());
+    leptos::task::spawn_local(async {
+        let _ = preload_validation().await;
+    });
+}
+
+#[cfg(wasm_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for SignInError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        // The loader logged the cause to the console; the error carries no more.
+        Self::ValidatorUnavailable
+    }
 }
