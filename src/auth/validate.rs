@@ -1,6 +1,6 @@
 //! ID-token validation behind a split point: in the split release build (`--cfg wasm_split`,
-//! see [`crate::routes::lazy`]) the validation pipeline (JOSE header and claims parsing, the
-//! 3.1.3.7 rules, the WebCrypto adapter) is a wasm chunk of its own, which a first visit of the
+//! see [`crate::routes::lazy`]) the validation pipeline (JWKS parsing, JOSE header and claims
+//! parsing, the 3.1.3.7 rules, the WebCrypto adapter) is a wasm chunk of its own, which a first visit of the
 //! home page never downloads. Whoever is about to validate fetches it early with [`preload`]:
 //! the callback page at start-up beside its token POST, the popup flow when the popup opens, so
 //! the chunk never adds a request in series.
@@ -13,11 +13,11 @@
 use std::sync::Arc;
 
 use erpnet_instance_id::{
-    AccessToken, ClientId, ClockOffset, IdToken, IdTokenClaims, IdTokenError, IdTokenVerifier,
-    JwkSet, Nonce,
+    AccessToken, ClientId, ClockOffset, IdToken, IdTokenClaims, IdTokenVerifier, Nonce,
 };
 
 use crate::auth::error::SignInError;
+use crate::auth::jwks::RawJwks;
 use crate::auth::Instance;
 use crate::browser::webcrypto::WebCryptoVerifier;
 
@@ -35,8 +35,8 @@ pub(super) struct Validation {
     pub(super) client_id: ClientId,
     /// The instance whose metadata names the issuer and the algorithms.
     pub(super) instance: Arc<Instance>,
-    /// The signing keys.
-    pub(super) keys: Arc<JwkSet>,
+    /// The signing keys, as fetched: parsed here, in the chunk.
+    pub(super) keys: Arc<RawJwks>,
     /// The token to validate.
     pub(super) id_token: IdToken,
     /// The access token issued with it (`at_hash`).
@@ -49,13 +49,13 @@ pub(super) struct Validation {
     pub(super) against: Against,
 }
 
-/// Validates `v` (OIDC Core 3.1.3.7, or 12.2 for a refreshed token).
-async fn run(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
-    let verifier =
-        IdTokenVerifier::for_provider(v.client_id, &v.instance.metadata, (*v.keys).clone())
-            .set_clock_offset(v.offset);
+/// Parses the keys, then validates `v` (OIDC Core 3.1.3.7, or 12.2 for a refreshed token).
+async fn run(v: Validation) -> Result<IdTokenClaims, SignInError> {
+    let keys = v.keys.parse()?;
+    let verifier = IdTokenVerifier::for_provider(v.client_id, &v.instance.metadata, keys)
+        .set_clock_offset(v.offset);
     let access_token = Some(&v.access_token);
-    match &v.against {
+    let claims = match &v.against {
         Against::Nonce(nonce) => {
             verifier
                 .verify_async(&v.id_token, nonce, access_token, v.now, &WebCryptoVerifier)
@@ -72,7 +72,8 @@ async fn run(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
                 )
                 .await
         }
-    }
+    }?;
+    Ok(claims)
 }
 
 /// [`run`] in a wasm chunk of its own (the split release build). `fallible`: a chunk that
@@ -90,13 +91,13 @@ async fn run(v: Validation) -> Result<IdTokenClaims, IdTokenError> {
 pub(super) fn validate_id_token(
     v: Validation,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<IdTokenClaims, SignInError>>>> {
-    Box::pin(async move { Ok(run(v).await?) })
+    Box::pin(run(v))
 }
 
 /// [`run`] (one wasm: no split without `--cfg wasm_split`).
 #[cfg(not(wasm_split))]
 pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, SignInError> {
-    Ok(run(v).await?)
+    run(v).await
 }
 
 /// Starts fetching the validation chunk, if it is not loaded yet (nothing to do in one wasm).
