@@ -1,15 +1,20 @@
 // Trunk post_build hook (runs in the staging dir's parent; TRUNK_STAGING_DIR is set).
 // 0. Code splitting: scripts/wasm-split.mjs.
+// 0b. Short import names (scripts/wasm-imports.mjs): the wasm's imports from the JS glue and the
+//    glue's import-object keys, renamed together; the two files get new hashed names.
 // 1. The CSP (meta and _headers) forbids inline scripts; trunk's loader and the config.json
 //    preloader are inline. Allow exactly them, by hash.
 // 2. A static host without rewrite rules must still serve the app at /signin-callback.
 // 3. wasm-bindgen's JS glue is minified with the pinned esbuild scripts/setup puts in .tools/npm
 //    (trunk's --minify leaves it as it is); the SRI hashes trunk wrote for it are recomputed, or
-//    the browser would refuse the script.
+//    the browser would refuse the script. index.html's inline scripts are minified too and its
+//    comments dropped (they are for whoever reads the source, not for every first visit).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setIntegrity } from './dist-files.mjs';
+import { shortenDistImports } from './wasm-imports.mjs';
 import { splitWasm } from './wasm-split.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -19,6 +24,9 @@ let html = readFileSync(file, 'utf8');
 
 // 0. Code splitting (scripts/wasm-split.mjs): the lazy pages' code into wasm chunks of their own.
 html = splitWasm(dir, html) ?? html;
+// 0b. Split or not (the stable build without the splitter, a plain `trunk build`): the wasm the
+// page loads and its glue. A mismatch throws, and the build fails.
+html = shortenDistImports(dir, html);
 
 const esbuildMain = join(dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'npm', 'node_modules', 'esbuild', 'lib', 'main.js');
 if (existsSync(esbuildMain)) {
@@ -29,15 +37,18 @@ if (existsSync(esbuildMain)) {
     // Transform only (no bundling): imports, exports and the wasm import object's keys stay as they are.
     const { code } = transformSync(before.toString('utf8'), { minify: true, format: 'esm', loader: 'js', legalComments: 'none' });
     writeFileSync(path, code);
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    let updated = 0;
-    html = html.replace(new RegExp(`<[^>]*\\b(?:href|src)="[^"]*/?${escaped}"[^>]*>`, 'g'), (tag) =>
-      tag.replace(/\bintegrity="(sha256|sha384|sha512)-[^"]*"/, (_, alg) => {
-        updated += 1;
-        return `integrity="${alg}-${createHash(alg).update(code).digest('base64')}"`;
-      }));
+    let updated;
+    ({ html, updated } = setIntegrity(html, name, code));
     console.log(`post-build: ${name} minified by esbuild ${version}: ${before.length} -> ${Buffer.byteLength(code)} B; ${updated} integrity hash(es) updated`);
   }
+  const before = html.length;
+  html = html.replace(/(<script\b([^>]*)>)([\s\S]*?)(<\/script>)/g, (all, open, attrs, body, close) => {
+    if (/\bsrc=/.test(attrs) || body.trim() === '') return all;
+    const format = /\btype="module"/.test(attrs) ? 'esm' : undefined;
+    return open + transformSync(body, { minify: true, format, loader: 'js', legalComments: 'none' }).code.trim() + close;
+  });
+  html = html.replace(/<!--[\s\S]*?-->/g, '').replace(/\n\s*\n/g, '\n');
+  console.log(`post-build: index.html's inline scripts minified and comments dropped: ${before} -> ${html.length} B`);
 } else {
   console.warn(`post-build: warning: ${esbuildMain} is missing (run scripts/setup): the JS glue is NOT minified`);
 }

@@ -13,12 +13,12 @@
 //
 // A wasm without split points (a build without --cfg wasm_split, e.g. a plain `trunk build`)
 // is left to trunk as it is.
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeRe, hash16, setIntegrity, sri } from './dist-files.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = 'erpnet-spa';
@@ -26,10 +26,7 @@ const BIN = 'erpnet-spa';
 const PLACEHOLDER = '__wasm_split_placeholder__';
 const SPLIT_CLI = join(ROOT, '.tools', 'cargo', 'bin', 'wasm-split-cli');
 
-const hash16 = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
-const sri = (data) => `sha384-${createHash('sha384').update(data).digest('base64')}`;
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Splits the app's wasm in `dir` (trunk's staging dir), rewriting `html` (its index.html) to the
@@ -127,7 +124,8 @@ export function splitWasm(dir, html) {
     glue = glue.split("'main_bg.wasm'").join(`'${newWasm}'`);
     glue += `\n// The chunks' loader (wasm_split_cli's __wasm_split.js), merged by scripts/wasm-split.mjs.\n`
       + `${link}\n`
-      + `const __wasm_split_loaders = { ${exported.join(', ')} };\n`
+      // One key a line: scripts/wasm-imports.mjs renames these keys with the wasm's imports.
+      + `const __wasm_split_loaders = {\n    __proto__: null,\n${exported.map((e) => `    ${e}: ${e},\n`).join('')}};\n`
       + aliases.map((a) => `const ${a} = __wasm_split_loaders;\n`).join('');
     const newJs = `${BIN}-${hash16(glue)}.js`;
 
@@ -139,9 +137,7 @@ export function splitWasm(dir, html) {
     // index.html: the new names, and the wasm's integrity (post-build.mjs redoes the JS's after
     // minifying it).
     html = html.split(oldJs).join(newJs).split(oldWasm).join(newWasm);
-    html = html.replace(new RegExp(`<link[^>]*\\bhref="[^"]*${escapeRe(newWasm)}"[^>]*>`, 'g'), (tag) =>
-      tag.replace(/\bintegrity="(sha256|sha384|sha512)-[^"]*"/, (_, alg) =>
-        `integrity="${alg}-${createHash(alg).update(mainWasm).digest('base64')}"`));
+    ({ html } = setIntegrity(html, newWasm, mainWasm));
     for (const { name, bytes } of chunks.values()) console.log(`wasm-split: chunk ${name}: ${bytes.length} B`);
     console.log(`wasm-split: main ${newWasm}: ${mainWasm.length} B; glue ${newJs} (with the loader): ${Buffer.byteLength(glue)} B`);
     return html;

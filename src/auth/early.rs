@@ -3,6 +3,8 @@
 //! a redirect leaves then, and a popup is opened blank inside the click (the browser allows
 //! popups only there) and sent to the Instance ID then. A failed discovery closes that popup
 //! and shows its error: nothing reaches the authorization endpoint before discovery succeeded.
+//! Before the app has even started, index.html's pre-rendered button takes the click
+//! ([`crate::browser::shell`]); the app takes it over as its own page replaces that one.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -11,9 +13,9 @@ use leptos::prelude::*;
 
 use crate::auth::config::AppConfig;
 use crate::auth::storage_keys::SIGNED_IN;
-use crate::auth::{Auth, Instance};
+use crate::auth::{Auth, Instance, Phase};
 use crate::browser::popup::{self, Popup};
-use crate::browser::{frame, storage};
+use crate::browser::{frame, shell, storage};
 
 thread_local! {
     /// The click taken before discovery finished, if any (one at a time: the button is busy).
@@ -44,19 +46,44 @@ pub(super) fn button_before_discovery(returned: bool) -> bool {
 impl Auth {
     /// Takes a sign-in click while discovery still runs (runs inside the click handler).
     pub(super) fn sign_in_early(&self, config: &AppConfig) {
+        self.take_click(config, None);
+    }
+
+    /// Leaves [`Phase::Starting`] for `next`. The page pre-rendered in index.html goes first,
+    /// in this task (the app's own page renders in its microtasks, before the next paint); a
+    /// click its button took becomes a click waiting for discovery, or, when start-up failed,
+    /// goes no further (its blank popup closes).
+    pub(super) fn enter(&self, next: Phase) {
+        if matches!(self.phase.get_untracked(), Phase::Starting) {
+            if let Some(click) = shell::take_over() {
+                match &next {
+                    Phase::Discovering(config) => self.take_click(config, click.popup),
+                    Phase::Ready(instance) => self.take_click(&instance.config, click.popup),
+                    Phase::Starting | Phase::Failed(_) => close(click.popup),
+                }
+            }
+        }
+        self.phase.set(next);
+    }
+
+    /// Keeps a click until discovery has finished. `opened`: the blank popup the pre-rendered
+    /// button opened inside its click; otherwise one is opened here (inside this click).
+    fn take_click(&self, config: &AppConfig, opened: Option<Popup>) {
         if WAITING.with(|w| w.borrow().is_some()) {
             popup::focus_open_popup();
             return;
         }
         let click = if self.uses_popup(config) {
-            if popup::focus_open_popup() {
-                return;
-            }
-            match self.open_blank_popup() {
+            match opened {
                 Some(window) => EarlyClick::Popup(window),
-                None => return,
+                None if popup::focus_open_popup() => return,
+                None => match self.open_blank_popup() {
+                    Some(window) => EarlyClick::Popup(window),
+                    None => return,
+                },
             }
         } else {
+            close(opened);
             // A framed app always uses the popup; checked again where the redirect starts.
             if frame::is_framed() {
                 return;
@@ -86,12 +113,19 @@ impl Auth {
             }
             (click, None) => {
                 if let EarlyClick::Popup(window) = click {
-                    window.close();
-                    popup::forget_popup();
+                    close(Some(window));
                 }
                 self.busy.set(false);
                 false
             }
         }
+    }
+}
+
+/// Closes a blank popup that will not be used, and forgets it.
+fn close(popup: Option<Popup>) {
+    if let Some(window) = popup {
+        window.close();
+        popup::forget_popup();
     }
 }

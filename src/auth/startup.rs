@@ -25,7 +25,7 @@ impl Auth {
             if let Some(returned) = &returned {
                 returned.scrub();
             }
-            self.phase.set(Phase::Failed(StartError::NoBase.into()));
+            self.enter(Phase::Failed(StartError::NoBase.into()));
             return;
         };
         // A sign-in answer is redeemed in this tab or its opener: the validation chunk is
@@ -70,7 +70,7 @@ impl Auth {
                     if let Some(returned) = &returned {
                         returned.scrub();
                     }
-                    self.phase.set(Phase::Failed(e.into()));
+                    self.enter(Phase::Failed(e.into()));
                     // A click taken meanwhile goes no further (its blank popup closes).
                     self.finish_early_click(None);
                     return;
@@ -84,7 +84,7 @@ impl Auth {
         if self.restore_silently(&instance, returned.is_some()) {
             return;
         }
-        self.phase.set(Phase::Ready(instance.clone()));
+        self.enter(Phase::Ready(instance.clone()));
         self.listen_to_other_tabs();
         self.finish_sign_out(returned.as_ref());
         if early::redirect_waiting() && self.jwks.get_untracked().is_none() {
@@ -118,7 +118,7 @@ impl Auth {
     async fn discover(&self, app_base: &AppBase, returned: bool) -> Result<Instance, StartError> {
         let (config, clock_offset) = load_config(app_base).await?;
         if early::button_before_discovery(returned) {
-            self.phase.set(Phase::Discovering(Arc::new(config.clone())));
+            self.enter(Phase::Discovering(Arc::new(config.clone())));
         }
         Instance::discover_with(config, clock_offset).await
     }

@@ -12,6 +12,7 @@ pub mod locale;
 pub mod location;
 pub mod popup;
 pub mod random;
+pub mod shell;
 pub mod storage;
 pub mod timing;
 pub mod webcrypto;

@@ -67,6 +67,13 @@ pub fn open_centered(url: &str, width: i32, height: i32) -> Option<Popup> {
     Some(Popup(popup))
 }
 
+/// Takes `window`, opened by index.html's script inside a click on the pre-rendered button
+/// ([`crate::browser::shell`]), as the popup this page opened.
+pub fn adopt(window: Window) -> Popup {
+    CURRENT.with(|c| *c.borrow_mut() = Some(window.clone()));
+    Popup(window)
+}
+
 /// Focuses the popup this page opened, if it is still open; true if there was one.
 pub fn focus_open_popup() -> bool {
     CURRENT.with(|c| match c.borrow().as_ref() {
