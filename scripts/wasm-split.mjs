@@ -80,7 +80,9 @@ export function splitWasm(dir, html) {
     // lazy views (the infallible loader) turn into a panic: a trap that stops the whole app. So a
     // load is tried again (a network hiccup) and, when it keeps failing, the callback is not
     // called: that page stays on its way, the rest of the app goes on, and a later visit tries
-    // again (the loader caches only successes).
+    // again (the loader caches only successes). A split module named `fallible_*` (a
+    // `#[wasm_split(fallible_..., fallible)]` function, src/auth/validate.rs) handles a failed
+    // load as an error: after the same retries its callback gets `false`.
     const callbackRe = /(\s*)try \{\n\s*await callee\(\);\n\s*success = true;\n\s*\} catch \(e\) \{\n\s*console\.error\(e\);\n\s*success = false;\n\s*\} finally \{\n\s*const sharedImports = getSharedImports\(\);\n\s*sharedImports\.__wasm_split\.__indirect_function_table\.get\(callbackIndex\)\(callbackData, success\);\n\s*\}/;
     if (!callbackRe.test(link)) throw new Error("wasm-split: unexpected __wasm_split.js (wrapAsyncCb's load callback)");
     link = link.replace(callbackRe, `
@@ -94,9 +96,18 @@ export function splitWasm(dir, html) {
                 console.error(e);
             }
         }
-        if (success) {
-            getSharedImports().__wasm_split.__indirect_function_table.get(callbackIndex)(callbackData, true);
+        if (success || fallible) {
+            getSharedImports().__wasm_split.__indirect_function_table.get(callbackIndex)(callbackData, success === true);
         }`);
+    const wrapRe = /^function wrapAsyncCb\(callee\) \{$/m;
+    if (!wrapRe.test(link)) throw new Error("wasm-split: unexpected __wasm_split.js (wrapAsyncCb's signature)");
+    link = link.replace(wrapRe, 'function wrapAsyncCb(callee, fallible = false) {');
+    for (const name of exported.filter((n) => n.startsWith('__wasm_split_load_fallible_'))) {
+      const def = `const ${name} = wrapAsyncCb(`;
+      if (!link.includes(def)) throw new Error(`wasm-split: unexpected __wasm_split.js (${name} is not a wrapAsyncCb)`);
+      link = link.replace(def, `const ${name} = wrapFallible(`);
+    }
+    link += 'function wrapFallible(callee) { return wrapAsyncCb(callee, true); }\n';
     // Each chunk by its new name, fetched with subresource integrity (as trunk loads the main wasm).
     for (const [from, { name, bytes }] of chunks) {
       const fetchCall = `fetch(new URL("./${from}", import.meta.url))`;

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use erpnet_instance_id::{ClockOffset, IdToken, JwkSet, RefreshToken};
+use erpnet_instance_id::{ClockOffset, IdToken, RefreshToken};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::app_base::AppBase;
 use crate::auth::config::{AppConfig, SignInMode};
+use crate::auth::jwks::RawJwks;
 use crate::auth::refresh::RefreshState;
 use crate::auth::{storage_keys as keys, AppError, Instance, Session};
 use crate::browser::{clock, frame, location, storage};
@@ -34,7 +35,7 @@ pub struct Auth {
     pub(super) session: RwSignal<Option<Session>>,
     pub(super) busy: RwSignal<bool>,
     pub(super) error: RwSignal<Option<AppError>>,
-    pub(super) jwks: RwSignal<Option<Arc<JwkSet>>>,
+    pub(super) jwks: RwSignal<Option<Arc<RawJwks>>>,
     /// Parsed once from `<base href>`; `None` only when the document has no usable base.
     pub(super) app_base: StoredValue<Option<AppBase>>,
     /// The ID token of the session just signed out of, kept in memory as the `id_token_hint`
@@ -100,8 +101,8 @@ impl Auth {
         self.clock_offset.read_only()
     }
 
-    /// The instance's signing keys, once fetched.
-    pub fn jwks(&self) -> ReadSignal<Option<Arc<JwkSet>>> {
+    /// The instance's signing keys, once fetched (as fetched: [`RawJwks::parse`] gives them).
+    pub fn jwks(&self) -> ReadSignal<Option<Arc<RawJwks>>> {
         self.jwks.read_only()
     }
 

@@ -56,6 +56,10 @@ pub enum SignInError {
     /// The ID token failed a validation rule.
     #[error(transparent)]
     IdToken(#[from] erpnet_instance_id::IdTokenError),
+    /// The app's own ID-token validation code (a wasm chunk of the split build) could not be
+    /// downloaded, after its retries: the token was never checked, so no session.
+    #[error("the part of this app that checks the identity token could not be downloaded (the network failed after the sign-in service answered); check your connection, then sign in again")]
+    ValidatorUnavailable,
     /// The popup flow ended without an answer.
     #[error(transparent)]
     Popup(PopupError),
@@ -169,7 +173,11 @@ impl AppError {
                 SignInError::StorageUnavailable => ErrorCode::StorageUnavailable,
                 SignInError::UnknownState | SignInError::Expired => ErrorCode::StateMismatch,
                 SignInError::Callback(c) => core_code(c.code(), ErrorCode::CallbackInvalid),
-                SignInError::TokenUnreachable(_) => ErrorCode::TokenRequestFailed,
+                // The network failed while the code was being redeemed: design.md 3.3's
+                // `token_request_failed` (network), rather than a code of its own.
+                SignInError::TokenUnreachable(_) | SignInError::ValidatorUnavailable => {
+                    ErrorCode::TokenRequestFailed
+                }
                 SignInError::Token(t) => core_code(t.code(), ErrorCode::TokenResponseInvalid),
                 SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => ErrorCode::JwksFailed,
                 SignInError::IdToken(_) => ErrorCode::IdTokenInvalid,

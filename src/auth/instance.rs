@@ -3,13 +3,14 @@
 use erpnet_instance_id::{
     auto_discovery_request_at, fallback_endpoints, fallback_endpoints_because, metadata_request,
     parse_auto_discovery_at, parse_provider_metadata, AutoDiscoveryPath, ClockOffset,
-    DiscoveryRoute, InstanceEndpoints, JwkSet, ProviderMetadata,
+    DiscoveryRoute, InstanceEndpoints, ProviderMetadata,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::auth::app_base::AppBase;
 use crate::auth::config::{parse_config, AppConfig, ConfigProblem};
 use crate::auth::error::StartError;
+use crate::auth::jwks::RawJwks;
 use crate::browser::{http, storage};
 
 use crate::auth::storage_keys::INSTANCE as CARRY_KEY;
@@ -45,7 +46,8 @@ struct Carried {
     route: DiscoveryRoute,
     site_warnings: Vec<String>,
     metadata: ProviderMetadata,
-    jwks: Option<JwkSet>,
+    /// The JWKS's content type and body, as fetched (parsed when used).
+    jwks: Option<(Option<String>, String)>,
     clock_offset_secs: i64,
 }
 
@@ -108,7 +110,7 @@ impl Instance {
     }
 
     /// Keeps the public start-up data for the page the sign-in redirect comes back to.
-    pub fn carry(&self, app_base: &AppBase, jwks: Option<&JwkSet>, clock_offset: ClockOffset) {
+    pub fn carry(&self, app_base: &AppBase, jwks: Option<&RawJwks>, clock_offset: ClockOffset) {
         let carried = Carried {
             app_base: app_base.as_str().to_owned(),
             config: self.config.raw.clone(),
@@ -117,7 +119,7 @@ impl Instance {
             route: self.route.clone(),
             site_warnings: self.site_warnings.clone(),
             metadata: self.metadata.clone(),
-            jwks: jwks.cloned(),
+            jwks: jwks.and_then(RawJwks::to_text),
             clock_offset_secs: clock_offset.secs(),
         };
         storage::save(CARRY_KEY, &carried);
@@ -125,7 +127,7 @@ impl Instance {
 
     /// The data kept by [`Instance::carry`], consumed, if it was kept for this same app base.
     /// The config is validated again: storage is input like any other.
-    pub fn take_carried(app_base: &AppBase) -> Option<(Self, Option<JwkSet>)> {
+    pub fn take_carried(app_base: &AppBase) -> Option<(Self, Option<RawJwks>)> {
         let carried: Carried = storage::take(CARRY_KEY)?;
         if carried.app_base != app_base.as_str() || carried.metadata.issuer != carried.id_url {
             return None;
@@ -140,7 +142,10 @@ impl Instance {
             metadata: carried.metadata,
             clock_offset: ClockOffset::from_secs(carried.clock_offset_secs).unwrap_or_default(),
         };
-        Some((instance, carried.jwks))
+        let jwks = carried
+            .jwks
+            .map(|(content_type, body)| RawJwks::from_text(content_type, body));
+        Some((instance, jwks))
     }
 }
 

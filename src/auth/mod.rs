@@ -51,6 +51,8 @@ mod silent;
 mod startup;
 #[cfg(target_arch = "wasm32")]
 mod storage_keys;
+#[cfg(target_arch = "wasm32")]
+mod validate;
 
 pub use app_base::AppBase;
 #[cfg(target_arch = "wasm32")]
@@ -60,6 +62,8 @@ pub use error::AppError;
 pub use expiry::ticking_now;
 #[cfg(target_arch = "wasm32")]
 pub use instance::Instance;
+#[cfg(target_arch = "wasm32")]
+pub use jwks::RawJwks;
 pub use session::Session;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -120,6 +120,8 @@ impl Auth {
             .min(erpnet_instance_id::PENDING_LIFETIME_SECS);
         let timeout_ms = timeout_secs as f64 * 1000.0;
         let mut wait = PopupWait::start(window, self.origin(), &pending.state, timeout_ms);
+        // The validation chunk arrives while the person signs in, not after the answer.
+        crate::auth::validate::preload();
         spawn_local(async move {
             let callback = match wait.outcome().await {
                 Outcome::Returned(callback) => Some(callback),

@@ -7,14 +7,15 @@ use std::sync::Arc;
 
 use erpnet_instance_id::{
     parse_token_response, token_request, validate_callback, CallbackError, CallbackResponse,
-    IdTokenVerifier, PendingRequest, RefreshToken, SessionTimes,
+    PendingRequest, RefreshToken, SessionTimes,
 };
 
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::SignInError;
 use crate::auth::jwks::fetch_jwks;
+use crate::auth::validate::{validate_id_token, Against, Validation};
 use crate::auth::{pending, Auth, Instance, Session};
-use crate::browser::{clock, http, location, popup, webcrypto::WebCryptoVerifier};
+use crate::browser::{clock, http, location, popup};
 
 /// How long a window whose opener link was cut waits for the app to take its answer on the
 /// BroadcastChannel.
@@ -35,7 +36,7 @@ impl Auth {
     /// response's state (or the URL handed to a popup's opener that lost its link).
     pub(super) async fn redeem_callback(
         &self,
-        instance: &Instance,
+        instance: &Arc<Instance>,
         callback: &CallbackUrl,
         response: Result<CallbackResponse, CallbackError>,
     ) -> Result<Redeemed, SignInError> {
@@ -59,7 +60,7 @@ impl Auth {
     /// the tokens.
     pub(super) async fn redeem(
         &self,
-        instance: &Instance,
+        instance: &Arc<Instance>,
         response: CallbackResponse,
         pending: PendingRequest,
     ) -> Result<Redeemed, SignInError> {
@@ -95,14 +96,18 @@ impl Auth {
         }
 
         let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
-        let (client_id, metadata) = (instance.config.client.client_id(), &instance.metadata);
-        let (id_token, access_token, nonce) = (&tokens.id_token, &tokens.access_token, &nonce);
         let claims = self
-            .with_keys(instance, jwks, |keys| async move {
-                IdTokenVerifier::for_provider(client_id.clone(), metadata, (*keys).clone())
-                    .set_clock_offset(offset)
-                    .verify_async(id_token, nonce, Some(access_token), now, &WebCryptoVerifier)
-                    .await
+            .with_keys(instance, jwks, |keys| {
+                validate_id_token(Validation {
+                    client_id: instance.config.client.client_id().clone(),
+                    instance: instance.clone(),
+                    keys,
+                    id_token: tokens.id_token.clone(),
+                    access_token: tokens.access_token.clone(),
+                    now,
+                    offset,
+                    against: Against::Nonce(nonce.clone()),
+                })
             })
             .await?;
         let scopes = granted_scopes(tokens.scope.as_deref(), instance);

@@ -6,16 +6,17 @@ use std::future::Future;
 
 use erpnet_instance_id::{
     parse_refresh_response, parse_userinfo, refresh_token_request, revocation_request,
-    userinfo_request, IdTokenVerifier, SessionTimes,
+    userinfo_request, SessionTimes,
 };
 use leptos::prelude::*;
 
 use crate::auth::error::{SessionError, SignInError};
 use crate::auth::jwks::fetch_jwks;
 use crate::auth::redeem::granted_scopes;
+use crate::auth::validate::{validate_id_token, Against, Validation};
 use crate::auth::Auth;
 use crate::auth::Session;
-use crate::browser::{clock, http, webcrypto::WebCryptoVerifier};
+use crate::browser::{clock, http};
 
 /// After a refresh that could not reach the Instance ID, how long before the next try.
 const RETRY_AFTER_SECS: u64 = 5;
@@ -112,7 +113,7 @@ impl Auth {
 
     async fn redeem_refresh(
         &self,
-        instance: &crate::auth::Instance,
+        instance: &std::sync::Arc<crate::auth::Instance>,
         request: &erpnet_instance_id::HttpRequest,
     ) -> Result<(Session, Option<erpnet_instance_id::RefreshToken>), Failure> {
         let refused = |e: SignInError| Failure::Refused(e);
@@ -131,20 +132,18 @@ impl Auth {
                 None => std::sync::Arc::new(fetch_jwks(instance).await.map_err(refused)?),
             };
             let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
-            let (client_id, metadata) = (instance.config.client.client_id(), &instance.metadata);
-            let (original, access_token) = (&session.signin_claims, &answer.access_token);
             let claims = self
-                .with_keys(instance, jwks, |keys| async move {
-                    IdTokenVerifier::for_provider(client_id.clone(), metadata, (*keys).clone())
-                        .set_clock_offset(offset)
-                        .verify_refreshed_async(
-                            id_token,
-                            original,
-                            Some(access_token),
-                            now,
-                            &WebCryptoVerifier,
-                        )
-                        .await
+                .with_keys(instance, jwks, |keys| {
+                    validate_id_token(Validation {
+                        client_id: instance.config.client.client_id().clone(),
+                        instance: instance.clone(),
+                        keys,
+                        id_token: id_token.clone(),
+                        access_token: answer.access_token.clone(),
+                        now,
+                        offset,
+                        against: Against::Refreshed(session.signin_claims.clone()),
+                    })
                 })
                 .await
                 .map_err(refused)?;

@@ -9,7 +9,7 @@ use crate::auth::app_base::AppBase;
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::StartError;
 use crate::auth::instance::load_config;
-use crate::auth::{early, pending, sign_out, Auth, Instance, Phase};
+use crate::auth::{early, pending, sign_out, validate, Auth, Instance, Phase};
 use crate::browser::popup;
 
 /// How long a popup waits for its opener to acknowledge the URL it forwarded.
@@ -27,6 +27,14 @@ impl Auth {
             self.enter(Phase::Failed(StartError::NoBase.into()));
             return;
         };
+        // A sign-in answer is redeemed in this tab or its opener: the validation chunk is
+        // fetched now, beside discovery and the token POST, never after them.
+        if returned
+            .as_ref()
+            .is_some_and(CallbackUrl::is_sign_in_answer)
+        {
+            validate::preload();
+        }
         let returned_state = returned.as_ref().and_then(CallbackUrl::query_state);
         // Pending requests past their lifetime go, whatever happened to them (an abandoned
         // sign-in, a closed tab restored); the one this URL answers stays, so its callback can

@@ -63,7 +63,7 @@ pub fn Diagnostics() -> impl IntoView {
                                 <tr data-testid="diag-clock-offset"><th scope="row">"Device clock"</th>
                                     <td>{move || describe_offset(offset.get().secs())}</td></tr>
                                 <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
-                                    <td>{move || jwks.get().map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
+                                    <td>{move || jwks.get().and_then(|raw| raw.parse().ok()).map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
                             </tbody>
                         </table>
                         <CorsCheck instance=i.clone()/>

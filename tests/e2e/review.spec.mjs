@@ -115,6 +115,33 @@ test('key rotation: a JWKS without the ID token\'s kid is fetched once more and 
   expect(served).toBe(2);
 });
 
+test('a JWKS without a usable key ends the sign-in with jwks_failed, carried or fetched on the callback page', async ({ browser }) => {
+  // The keys are kept as fetched and parsed only when the ID token is validated (in the
+  // validation chunk of the split build): an unusable set still ends the sign-in there.
+  for (const carried of [true, false]) {
+    // A context each: no Instance ID session left from the other round.
+    const context = await browser.newContext({ baseURL: APP });
+    const page = await context.newPage();
+    let served = 0;
+    await context.route('**/id/.well-known/openid-configuration/jwks', async (route) => {
+      served += 1;
+      if (!carried && served === 1) return route.abort('connectionrefused');
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ keys: [{ kty: 'oct', k: 'AAAA' }] }) });
+    });
+    // The sign-in page's own key fetch is over before the sign-in leaves it.
+    const fetched = page.waitForEvent(carried ? 'requestfinished' : 'requestfailed', (r) => r.url().endsWith('/jwks'));
+    await page.goto('/');
+    await fetched;
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL((u) => u.origin === INSTANCE);
+    await logIn(page);
+    await expect(page.getByTestId('auth-error')).toHaveAttribute('data-error-code', 'jwks_failed');
+    await expect(page.getByTestId('user-name')).toHaveCount(0);
+    expect(served, carried ? 'carried across the redirect: not fetched again' : 'fetched again on the callback page').toBe(carried ? 1 : 2);
+    await context.close();
+  }
+});
+
 test('a callback page without carried keys fetches the JWKS once, beside the token POST', async ({ page }) => {
   // The sign-in page's key fetch fails, so nothing is carried across the redirect.
   let served = 0;

@@ -1,6 +1,7 @@
 // Code splitting (issue 14): a first visit fetches only the home page's wasm; the explorer,
 // diagnostics and session panel come in wasm chunks of their own when first shown; the
-// callback page's critical path stays one request (the token POST).
+// callback page fetches ID-token validation's chunk beside its token POST, so its critical path
+// stays one request; a validation chunk that never arrives ends the sign-in with an error.
 import { test, expect } from '@playwright/test';
 import { expectNoSecretsStored, logIn, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { APP, APP_CDN, APP_SUB, DEMO, INSTANCE } from './env.mjs';
@@ -114,7 +115,7 @@ function markUserName() {
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
 }
 
-test('the callback page needs no chunk: its critical path is still the one token POST', async ({ browser }) => {
+test('the callback page fetches its chunks beside the token POST: its critical path is still that one request', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: APP });
   await context.addInitScript(markUserName);
   const page = await context.newPage();
@@ -127,10 +128,43 @@ test('the callback page needs no chunk: its critical path is still the one token
   for (const other of crossOrigin.filter((e) => e !== token[0])) {
     expect(other.start, `${other.url} runs in parallel with the token POST, not after it`).toBeLessThan(token[0].end);
   }
-  // Same origin: the page, its glue, CSS, config and the main wasm; no chunk before the name shows.
+  // Same origin: the main wasm, and the validation chunk (with whatever chunks it shares with
+  // other split points) preloaded at start-up: every chunk fetch starts before the token POST
+  // has ended, so none waits for it and the name waits for none after it.
   const wasm = fetched.filter((e) => new URL(e.url).pathname.endsWith('.wasm'));
-  expect(wasm.map((e) => new URL(e.url).pathname)).toEqual([await mainWasm(page.request)]);
+  const main = await mainWasm(page.request);
+  expect(wasm[0] && new URL(wasm[0].url).pathname, 'the main wasm first').toBe(main);
+  const chunks = wasm.slice(1);
+  expect(chunks.some((e) => /\/split_fallible_validation-[0-9a-f]+\.wasm$/.test(e.url)), 'the validation chunk was fetched').toBe(true);
+  for (const chunk of chunks) {
+    expect(chunk.start, `${chunk.url} starts beside the token POST, not after it`).toBeLessThan(token[0].end);
+  }
   await context.close();
+});
+
+test('a validation chunk that never arrives ends the sign-in with an error, after its retries; no token is kept', async ({ page }) => {
+  test.setTimeout(60_000);
+  const seen = watchSecrets(page);
+  const tries = [];
+  await page.route(/\/split_fallible_validation-[0-9a-f]+\.wasm$/, (route) => {
+    tries.push(Date.now());
+    return route.abort('connectionreset');
+  });
+  await page.goto('/');
+  await page.getByTestId('sign-in').click();
+  await page.waitForURL((u) => u.origin === INSTANCE);
+  await logIn(page);
+  const error = page.getByTestId('auth-error');
+  await expect(error).toBeVisible({ timeout: 30_000 });
+  await expect(error).toHaveAttribute('data-error-code', 'token_request_failed');
+  await expect(error).toContainText('could not be downloaded');
+  // Four tries (at once, after 0.5, 1.5 and 4 s) for the start-up preload, four more when the
+  // validation asks again: the error comes after all of them, not at the first failure.
+  expect(tries.length).toBe(8);
+  await expect(page.getByTestId('user-name')).toHaveCount(0);
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await expectNoSecretsStored(page, seen);
+  expect(seen.secrets.size, 'the token response was seen, so its tokens were looked for').toBeGreaterThan(0);
 });
 
 test('a chunk that fails to arrive is fetched again; while it keeps failing the rest of the app goes on', async ({ page }) => {

@@ -64,6 +64,10 @@ fn sign_in_errors() {
         code(SignInError::JwksUnreachable(unreachable())),
         "jwks_failed"
     );
+    assert_eq!(
+        code(SignInError::ValidatorUnavailable),
+        "token_request_failed"
+    );
     let cases: [(CallbackError, &str); 6] = [
         (CallbackError::StateMissing, "state_mismatch"),
         (CallbackError::StateMismatch, "state_mismatch"),
