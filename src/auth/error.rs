@@ -173,11 +173,9 @@ impl AppError {
                 SignInError::StorageUnavailable => ErrorCode::StorageUnavailable,
                 SignInError::UnknownState | SignInError::Expired => ErrorCode::StateMismatch,
                 SignInError::Callback(c) => core_code(c.code(), ErrorCode::CallbackInvalid),
-                // The network failed while the code was being redeemed: design.md 3.3's
-                // `token_request_failed` (network), rather than a code of its own.
-                SignInError::TokenUnreachable(_) | SignInError::ValidatorUnavailable => {
-                    ErrorCode::TokenRequestFailed
-                }
+                SignInError::TokenUnreachable(_) => ErrorCode::TokenRequestFailed,
+                // Not the token request's failure: the app's own code did not arrive.
+                SignInError::ValidatorUnavailable => ErrorCode::AppDownloadFailed,
                 SignInError::Token(t) => core_code(t.code(), ErrorCode::TokenResponseInvalid),
                 SignInError::JwksUnreachable(_) | SignInError::Jwks(_) => ErrorCode::JwksFailed,
                 SignInError::IdToken(_) => ErrorCode::IdTokenInvalid,

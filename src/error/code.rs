@@ -49,6 +49,9 @@ pub enum ErrorCode {
     SignoutIncomplete,
     /// sessionStorage refused the pending sign-in request.
     StorageUnavailable,
+    /// A part of this app (a wasm chunk of the split build) could not be downloaded after its
+    /// retries, so the work that needed it did not happen.
+    AppDownloadFailed,
     /// The Domain API answered the query with an error (its own message is the headline).
     ApiError,
     /// The Domain API refused access (HTTP 403, usually a missing scope).
@@ -90,7 +93,7 @@ pub enum Remedy {
 
 impl ErrorCode {
     /// Every code, in the order of design.md 3.3 and then as added.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 29] = [
         Self::ConfigInvalid,
         Self::DiscoveryFailed,
         Self::IssuerMismatch,
@@ -111,6 +114,7 @@ impl ErrorCode {
         Self::LogoutStateMismatch,
         Self::SignoutIncomplete,
         Self::StorageUnavailable,
+        Self::AppDownloadFailed,
         Self::ApiError,
         Self::ApiForbidden,
         Self::ApiRateLimited,
@@ -144,6 +148,7 @@ impl ErrorCode {
             Self::LogoutStateMismatch => "logout_state_mismatch",
             Self::SignoutIncomplete => "signout_incomplete",
             Self::StorageUnavailable => "storage_unavailable",
+            Self::AppDownloadFailed => "app_download_failed",
             Self::ApiError => "api_error",
             Self::ApiForbidden => "api_forbidden",
             Self::ApiRateLimited => "api_rate_limited",
@@ -183,6 +188,7 @@ impl ErrorCode {
             Self::LogoutStateMismatch => "The sign-out response was not expected",
             Self::SignoutIncomplete => "Signed out here, maybe not at ERP.net",
             Self::StorageUnavailable => "This browser blocks the storage sign-in needs",
+            Self::AppDownloadFailed => "Part of this app could not be downloaded",
             Self::ApiError => "The query failed",
             Self::ApiForbidden => "The Domain API refused access",
             Self::ApiRateLimited => "The Domain API is busy",
@@ -214,7 +220,8 @@ impl ErrorCode {
             | Self::PopupTimeout
             | Self::PopupUnreachable
             | Self::LogoutStateMismatch
-            | Self::StorageUnavailable => Remedy::SignIn,
+            | Self::StorageUnavailable
+            | Self::AppDownloadFailed => Remedy::SignIn,
             Self::SignoutIncomplete => Remedy::RetrySignOut,
             Self::ApiError | Self::ApiBadEntitySet => Remedy::FixQuery,
             // ERP.net's 403 means a scope the sign-in lacks: config.json's `scopes`.
@@ -248,7 +255,8 @@ impl ErrorCode {
             | Self::PopupUnreachable
             | Self::LogoutStateMismatch
             | Self::SignoutIncomplete
-            | Self::StorageUnavailable => "auth-error",
+            | Self::StorageUnavailable
+            | Self::AppDownloadFailed => "auth-error",
             Self::ApiError
             | Self::ApiForbidden
             | Self::ApiRateLimited

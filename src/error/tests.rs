@@ -80,6 +80,7 @@ fn the_design_contract_codes_keep_their_strings() {
         "logout_state_mismatch",
         "signout_incomplete",
         "storage_unavailable",
+        "app_download_failed",
         "api_error",
         "api_forbidden",
         "api_rate_limited",

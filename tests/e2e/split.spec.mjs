@@ -156,7 +156,7 @@ test('a validation chunk that never arrives ends the sign-in with an error, afte
   await logIn(page);
   const error = page.getByTestId('auth-error');
   await expect(error).toBeVisible({ timeout: 30_000 });
-  await expect(error).toHaveAttribute('data-error-code', 'token_request_failed');
+  await expect(error).toHaveAttribute('data-error-code', 'app_download_failed');
   await expect(error).toContainText('could not be downloaded');
   // Four tries (at once, after 0.5, 1.5 and 4 s) for the start-up preload, four more when the
   // validation asks again: the error comes after all of them, not at the first failure.

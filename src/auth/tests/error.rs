@@ -66,7 +66,7 @@ fn sign_in_errors() {
     );
     assert_eq!(
         code(SignInError::ValidatorUnavailable),
-        "token_request_failed"
+        "app_download_failed"
     );
     let cases: [(CallbackError, &str); 6] = [
         (CallbackError::StateMissing, "state_mismatch"),
