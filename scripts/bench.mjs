@@ -45,9 +45,10 @@ const dist = join(root, 'dist');
 const out = join(root, 'bench-results');
 mkdirSync(out, { recursive: true });
 
-/** The two apps, as the rounds see them. `boot`: the path of the response that brings the app's code. */
+/** The two apps, as the rounds see them. `boot`: the path of the response that brings the app's code
+ * (the main wasm, not the chunks the app's code fetches later). */
 const APPS = [
-  { key: 'app', name: 'this app', url: `${APP}/`, origin: APP, callbackPath: '/signin-callback', boot: '\\.wasm$' },
+  { key: 'app', name: 'this app', url: `${APP}/`, origin: APP, callbackPath: '/signin-callback', boot: '_bg\\.wasm$' },
   { key: 'oidc', name: 'oidc-client-ts', url: `${OIDC}/`, origin: OIDC, callbackPath: '/signin-callback', boot: '^/assets/[^/]+\\.js$' },
 ];
 

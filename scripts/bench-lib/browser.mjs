@@ -108,7 +108,12 @@ async function timeline(page, marker, boot) {
   // Requests the app's own code started (after its code arrived) before the marker, and the
   // longest series among them that had ended by then: the marker's critical path.
   t.afterBoot = t.resources.filter((r) => r.start >= t.bootEnd && !cached(r));
-  t.critical = chain(t.afterBoot.filter((r) => r.end <= t.marker));
+  // The app's own chunks (same origin) fetched beside the Instance ID's answer are not in
+  // series with it, even when one ends before the token POST starts (loopback); one started
+  // after that answer would be.
+  const waited = t.afterBoot.filter((r) => r.end <= t.marker);
+  const remoteEnd = Math.max(0, ...waited.filter((r) => !r.sameOrigin).map((r) => r.end));
+  t.critical = chain(waited.filter((r) => !r.sameOrigin || r.start >= remoteEnd));
   // The longest series of requests on the wire, the document included (cache hits are free).
   t.networkChain = chain([t.document, ...done.filter((r) => !cached(r))]);
   t.fromCache = done.filter(cached).map((r) => r.url);
