@@ -91,7 +91,7 @@ pub enum SessionError {
     Expired,
     /// The access token expired after the Instance ID refused to renew it.
     #[error("your sign-in has expired: the ERP.net Instance ID refused to renew it ({0}); sign in again to continue where you were")]
-    RefreshRefused(String),
+    RefreshRefused(#[source] Arc<SignInError>),
 }
 
 /// Sign-out: the app's own session is always forgotten; these say the Instance ID's may not be.

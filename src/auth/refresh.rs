@@ -28,8 +28,9 @@ const REVOKE_WAIT_MS: i32 = 3000;
 pub(crate) struct RefreshState {
     /// A refresh request is under way.
     in_flight: bool,
-    /// The Instance ID refused the refresh token (or its answer failed validation): why.
-    refused: Option<String>,
+    /// The Instance ID refused the refresh token (or its answer failed validation): why, as an
+    /// error value (its text is made only when shown, in the error panel's chunk).
+    refused: Option<std::sync::Arc<SignInError>>,
     /// No new try before this time (after a network failure).
     not_before: u64,
 }
@@ -103,7 +104,7 @@ impl Auth {
             }
             Err(Failure::Refused(e)) => {
                 self.refresh_state
-                    .update_value(|s| s.refused = Some(e.to_string()));
+                    .update_value(|s| s.refused = Some(std::sync::Arc::new(e)));
                 false
             }
         };

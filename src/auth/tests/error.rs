@@ -114,7 +114,14 @@ fn sign_in_errors() {
 fn session_and_sign_out_errors() {
     assert_eq!(code(SessionError::Expired), "session_expired");
     assert_eq!(
-        code(SessionError::RefreshRefused("invalid_grant".to_owned())),
+        code(SessionError::RefreshRefused(std::sync::Arc::new(
+            SignInError::Token(TokenError::Provider {
+                status: 400,
+                error: "invalid_grant".to_owned(),
+                error_description: None,
+                error_uri: None,
+            })
+        ))),
         "session_expired"
     );
     assert_eq!(
