@@ -174,7 +174,8 @@ async fn a_config_without_client_id_is_named() {
         "application/json",
         r#"{"instance_url":"http://127.0.0.1:8400","scopes":"openid"}"#,
     )]);
-    let panel = mount_and_wait("[data-testid=auth-error]")
+    // The texts come a moment after the panel (a chunk of the split build): wait for them.
+    let panel = mount_and_wait("[data-testid=auth-error]:not([aria-busy])")
         .await
         .expect("error panel");
     assert_eq!(

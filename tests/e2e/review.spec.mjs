@@ -192,6 +192,8 @@ test('start-up failing on the callback page still takes code and state out of th
   expect(url.searchParams.has('state')).toBe(false);
   expect(url.searchParams.has('session_state')).toBe(false);
   expect(url.hash).toBe('');
+  // Its texts come a moment later (a chunk of their own): checked once they are there.
+  await expect(page.getByTestId('auth-error')).not.toHaveAttribute('aria-busy', /.*/);
   await expect(page.getByTestId('auth-error')).not.toContainText('SplxlOBeZQQYbYS6WxSbIA');
 });
 
@@ -203,6 +205,7 @@ test('no text of the callback URL reaches the screen before the state check', as
   await page.goto(`/signin-callback?${q}`);
   const error = page.getByTestId('auth-error');
   await expect(error).toHaveAttribute('data-error-code', 'state_mismatch');
+  await expect(error).not.toHaveAttribute('aria-busy', /.*/);
   await expect(page.locator('body')).not.toContainText('555-0100');
 });
 

@@ -1,7 +1,8 @@
 // Code splitting (issue 14): a first visit fetches only the home page's wasm; the explorer,
 // diagnostics and session panel come in wasm chunks of their own when first shown; the
 // callback page fetches ID-token validation's chunk beside its token POST, so its critical path
-// stays one request; a validation chunk that never arrives ends the sign-in with an error.
+// stays one request; a validation chunk that never arrives ends the sign-in with an error; the
+// error panel's texts come in a chunk of their own, and the panel says enough without it.
 import { test, expect } from '@playwright/test';
 import { expectNoSecretsStored, logIn, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { APP, APP_CDN, APP_SUB, DEMO, INSTANCE } from './env.mjs';
@@ -201,4 +202,35 @@ test('a chunk that fails to arrive is fetched again; while it keeps failing the 
   await expect.poll(() => failed).toBeGreaterThanOrEqual(1);
   failing = false;
   await expect(page.getByRole('heading', { name: 'Domain API explorer' })).toBeVisible({ timeout: 10_000 });
+});
+
+test('the error texts come in a chunk: the panel and its code are there at once, a sentence without it', async ({ page }) => {
+  test.setTimeout(30_000);
+  const wasm = watchWasm(page);
+  let tries = 0;
+  await page.route(/\/split_fallible_error_texts-[0-9a-f]+\.wasm$/, (route) => {
+    tries += 1;
+    return route.abort('connectionreset');
+  });
+  await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
+  await page.goto('/');
+  const error = page.getByTestId('auth-error');
+  // The DOM contract and a sentence naming the code come from the main wasm, while the texts'
+  // chunk is tried again (at once, after 0.5, 1.5 and 4 s).
+  await expect(error).toHaveAttribute('data-error-code', 'config_invalid');
+  await expect(error).toHaveAttribute('aria-busy', 'true');
+  await expect(error.getByTestId('error-message')).toHaveText('Sign-in or session handling failed (code config_invalid).');
+  await expect(error.getByRole('link', { name: 'Open the diagnostics page' })).toBeVisible();
+  // After the last try: it says the explanation could not be downloaded, and is no longer busy.
+  await expect(error.getByTestId('error-message')).toContainText('could not be downloaded', { timeout: 15_000 });
+  await expect(error).not.toHaveAttribute('aria-busy', /.*/);
+  expect(tries).toBe(4);
+  expect(wasm.some((p) => /\/split_fallible_error_texts-[0-9a-f]+\.wasm$/.test(p))).toBe(true);
+  // The chunk there: the same error explained in full (config.json's own words).
+  await page.unroute(/\/split_fallible_error_texts-[0-9a-f]+\.wasm$/);
+  await page.reload();
+  await expect(error).toHaveAttribute('data-error-code', 'config_invalid');
+  await expect(error.getByTestId('error-title')).toHaveText('This app is not configured correctly');
+  await expect(error.getByTestId('error-message')).toContainText('not valid JSON');
+  await expect(error).not.toHaveAttribute('aria-busy', /.*/);
 });
