@@ -1,14 +1,22 @@
-//! ID-token validation behind a split point: in the split release build (`--cfg wasm_split`,
-//! see [`crate::routes::lazy`]) the validation pipeline (JWKS parsing, JOSE header and claims
-//! parsing, the 3.1.3.7 rules, the WebCrypto adapter) is a wasm chunk of its own, which a first visit of the
-//! home page never downloads. Whoever is about to validate fetches it early with [`preload`]:
-//! the callback page at start-up beside its token POST, the popup flow when the popup opens, so
-//! the chunk never adds a request in series.
+//! The sign-in chunk: in the split release build (`--cfg wasm_split`, see
+//! [`crate::routes::lazy`]) what runs only once the token endpoint has answered is a wasm chunk
+//! of its own (`fallible_validation`), which a first visit of the home page never downloads:
+//! the token response's parsing and the session's making ([`finish_sign_in`]), and the
+//! ID-token validation with the JWKS parsing, the JOSE header and claims parsing, the 3.1.3.7
+//! rules and the WebCrypto adapter ([`validate`]; a refresh calls it through
+//! [`validate_id_token`]). Whoever is about to need it fetches it early with [`preload`]: the
+//! callback page at start-up beside its token POST, the popup flow when the popup opens, so the
+//! chunk never adds a request in series.
 //!
-//! Unlike the lazy pages, this split point is fallible: a chunk that still fails after the
+//! Unlike the lazy pages, these split points are fallible: a chunk that still fails after the
 //! loader's retries (`scripts/wasm-split.mjs` reports the failure of every split module named
 //! `fallible_*`) ends the sign-in with [`SignInError::ValidatorUnavailable`], shown to the
 //! person, instead of a page waiting forever.
+//!
+//! Each entry point is a `#[wasm_split]` function under the cfg and a plain `async fn` without
+//! it (one wasm: same behaviour, nothing to load). A split function cannot be `async` (it
+//! crosses the split as `extern "C"`) nor take `self`, so it takes its values owned and returns
+//! the boxed future, which the wrapper awaits, as `#[leptos::lazy]` does for an `async fn`.
 
 use std::sync::Arc;
 
@@ -18,6 +26,7 @@ use erpnet_instance_id::{
 
 use crate::auth::error::SignInError;
 use crate::auth::jwks::RawJwks;
+use crate::auth::redeem::{Answer, Redeemed};
 use crate::auth::Instance;
 use crate::browser::webcrypto::WebCryptoVerifier;
 
@@ -29,7 +38,7 @@ pub(super) enum Against {
     Refreshed(IdTokenClaims),
 }
 
-/// One validation, owned: it crosses the split point by value.
+/// One validation, owned.
 pub(super) struct Validation {
     /// The app's client ID (the audience).
     pub(super) client_id: ClientId,
@@ -50,7 +59,8 @@ pub(super) struct Validation {
 }
 
 /// Parses the keys, then validates `v` (OIDC Core 3.1.3.7, or 12.2 for a refreshed token).
-async fn run(v: Validation) -> Result<IdTokenClaims, SignInError> {
+/// Called from the chunk's entry points only.
+pub(super) async fn validate(v: Validation) -> Result<IdTokenClaims, SignInError> {
     let keys = v.keys.parse()?;
     let verifier = IdTokenVerifier::for_provider(v.client_id, &v.instance.metadata, keys)
         .set_clock_offset(v.offset);
@@ -76,32 +86,53 @@ async fn run(v: Validation) -> Result<IdTokenClaims, SignInError> {
     Ok(claims)
 }
 
-/// [`run`] in a wasm chunk of its own (the split release build). `fallible`: a chunk that
-/// cannot be loaded is an `Err` (through `From<SplitLoaderError>`), not a trap. The split
-/// function cannot be `async` (it crosses the split as `extern "C"`), so it returns the boxed
-/// future and the wrapper awaits it, as `#[leptos::lazy]` does for an `async fn`.
+/// A boxed future, as a split function returns it.
+#[cfg(wasm_split)]
+type Boxed<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+/// The token endpoint's answer to a code, read and checked into a session
+/// ([`crate::auth::redeem::finish`]), in the chunk. `fallible`: a chunk that cannot be loaded
+/// is an `Err` (through `From<SplitLoaderError>`), not a trap.
 #[cfg(wasm_split)]
 #[leptos::wasm_split::wasm_split(
     fallible_validation,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
     preload(#[doc(hidden)] preload_validation),
+    return_wrapper(let future = _; { future.await } -> Result<Redeemed, SignInError>)
+)]
+pub(super) fn finish_sign_in(answer: Answer) -> Boxed<Result<Redeemed, SignInError>> {
+    Box::pin(crate::auth::redeem::finish(answer))
+}
+
+/// [`crate::auth::redeem::finish`] (one wasm: no split without `--cfg wasm_split`).
+#[cfg(not(wasm_split))]
+pub(super) async fn finish_sign_in(answer: Answer) -> Result<Redeemed, SignInError> {
+    crate::auth::redeem::finish(answer).await
+}
+
+/// [`validate`] in the chunk, for a refreshed ID token (the refresh itself runs in the main
+/// wasm). `fallible`: a chunk that cannot be loaded is an `Err`, not a trap.
+#[cfg(wasm_split)]
+#[leptos::wasm_split::wasm_split(
+    fallible_validation,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(#[doc(hidden)] #[allow(dead_code)] preload_validate_id_token),
     return_wrapper(let future = _; { future.await } -> Result<IdTokenClaims, SignInError>)
 )]
-pub(super) fn validate_id_token(
-    v: Validation,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<IdTokenClaims, SignInError>>>> {
-    Box::pin(run(v))
+pub(super) fn validate_id_token(v: Validation) -> Boxed<Result<IdTokenClaims, SignInError>> {
+    Box::pin(validate(v))
 }
 
-/// [`run`] (one wasm: no split without `--cfg wasm_split`).
+/// [`validate`] (one wasm).
 #[cfg(not(wasm_split))]
 pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, SignInError> {
-    run(v).await
+    validate(v).await
 }
 
-/// Starts fetching the validation chunk, if it is not loaded yet (nothing to do in one wasm).
-/// A failure here is not shown: the validation itself tries again and reports it.
+/// Starts fetching the chunk, if it is not loaded yet (nothing to do in one wasm). A failure
+/// here is not shown: the sign-in itself tries again and reports it.
 pub(super) fn preload() {
     #[cfg(wasm_split)]
     leptos::task::spawn_local(async {
