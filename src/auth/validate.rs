@@ -1,17 +1,20 @@
 //! The sign-in chunk: in the split release build (`--cfg wasm_split`, see
-//! [`crate::routes::lazy`]) what runs only once the token endpoint has answered is a wasm chunk
-//! of its own (`fallible_validation`), which a first visit of the home page never downloads:
-//! the token response's parsing and the session's making ([`finish_sign_in`]), and the
+//! [`crate::routes::lazy`]) everything that runs only once the token endpoint has answered is a
+//! wasm chunk of its own (`fallible_validation`), which a first visit of the home page never
+//! downloads: the token response's parsing and the session's making ([`finish_sign_in`]), the
 //! ID-token validation with the JWKS parsing, the JOSE header and claims parsing, the 3.1.3.7
-//! rules and the WebCrypto adapter ([`validate`]; a refresh calls it through
-//! [`validate_id_token`]). Whoever is about to need it fetches it early with [`preload`]: the
-//! callback page at start-up beside its token POST, the popup flow when the popup opens, so the
-//! chunk never adds a request in series.
+//! rules and the WebCrypto adapter ([`validate`]), the refresh grant's answer with its
+//! refreshed ID token ([`renew`]) and the userinfo request ([`ask_user_name`]). Whoever is
+//! about to need it fetches it early with [`preload`]: the callback page at start-up beside its
+//! token POST, the popup flow when the popup opens, so the chunk never adds a request in
+//! series. A session exists only after [`finish_sign_in`] ran, so a signed-in tab (redirect or
+//! popup) has the chunk loaded when it refreshes or asks for the name.
 //!
 //! Unlike the lazy pages, these split points are fallible: a chunk that still fails after the
 //! loader's retries (`scripts/wasm-split.mjs` reports the failure of every split module named
 //! `fallible_*`) ends the sign-in with [`SignInError::ValidatorUnavailable`], shown to the
-//! person, instead of a page waiting forever.
+//! person, instead of a page waiting forever; a refresh takes it as a network failure (the
+//! refresh token is kept, the refresh tried again), the name lookup leaves `sub` on screen.
 //!
 //! Each entry point is a `#[wasm_split]` function under the cfg and a plain `async fn` without
 //! it (one wasm: same behaviour, nothing to load). A split function cannot be `async` (it
@@ -21,13 +24,15 @@
 use std::sync::Arc;
 
 use erpnet_instance_id::{
-    AccessToken, ClientId, ClockOffset, IdToken, IdTokenClaims, IdTokenVerifier, Nonce,
+    AccessToken, ClientId, ClockOffset, HttpRequest, IdToken, IdTokenClaims, IdTokenVerifier,
+    Nonce, RefreshToken,
 };
 
 use crate::auth::error::SignInError;
 use crate::auth::jwks::RawJwks;
 use crate::auth::redeem::{Answer, Redeemed};
-use crate::auth::Instance;
+use crate::auth::refresh::Failure;
+use crate::auth::{Auth, Instance, Session};
 use crate::browser::webcrypto::WebCryptoVerifier;
 
 /// What the ID token is checked against, besides the keys and the provider.
@@ -111,24 +116,53 @@ pub(super) async fn finish_sign_in(answer: Answer) -> Result<Redeemed, SignInErr
     crate::auth::redeem::finish(answer).await
 }
 
-/// [`validate`] in the chunk, for a refreshed ID token (the refresh itself runs in the main
-/// wasm). `fallible`: a chunk that cannot be loaded is an `Err`, not a trap.
+/// The refresh grant sent and its answer made the session's next state
+/// ([`crate::auth::refresh::renew_session`]), in the chunk. A chunk that cannot be loaded is
+/// [`Failure::Unreachable`]: the request was never sent, the refresh token is still good.
 #[cfg(wasm_split)]
 #[leptos::wasm_split::wasm_split(
     fallible_validation,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    preload(#[doc(hidden)] #[allow(dead_code)] preload_validate_id_token),
-    return_wrapper(let future = _; { future.await } -> Result<IdTokenClaims, SignInError>)
+    preload(#[doc(hidden)] #[allow(dead_code)] preload_renew),
+    return_wrapper(let future = _; { future.await } -> Result<(Session, Option<RefreshToken>), Failure>)
 )]
-pub(super) fn validate_id_token(v: Validation) -> Boxed<Result<IdTokenClaims, SignInError>> {
-    Box::pin(validate(v))
+pub(super) fn renew(
+    auth: Auth,
+    instance: Arc<Instance>,
+    request: HttpRequest,
+) -> Boxed<Result<(Session, Option<RefreshToken>), Failure>> {
+    Box::pin(crate::auth::refresh::renew_session(auth, instance, request))
 }
 
-/// [`validate`] (one wasm).
+/// [`crate::auth::refresh::renew_session`] (one wasm).
 #[cfg(not(wasm_split))]
-pub(super) async fn validate_id_token(v: Validation) -> Result<IdTokenClaims, SignInError> {
-    validate(v).await
+pub(super) async fn renew(
+    auth: Auth,
+    instance: Arc<Instance>,
+    request: HttpRequest,
+) -> Result<(Session, Option<RefreshToken>), Failure> {
+    crate::auth::refresh::renew_session(auth, instance, request).await
+}
+
+/// The person's name from the userinfo endpoint ([`crate::auth::refresh::user_name`]), in the
+/// chunk; a chunk that cannot be loaded is an `Err` the caller ignores (`sub` stays shown).
+#[cfg(wasm_split)]
+#[leptos::wasm_split::wasm_split(
+    fallible_validation,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(#[doc(hidden)] #[allow(dead_code)] preload_ask_user_name),
+    return_wrapper(let future = _; { future.await } -> Result<(), SignInError>)
+)]
+pub(super) fn ask_user_name(auth: Auth) -> Boxed<Result<(), SignInError>> {
+    Box::pin(crate::auth::refresh::user_name(auth))
+}
+
+/// [`crate::auth::refresh::user_name`] (one wasm).
+#[cfg(not(wasm_split))]
+pub(super) async fn ask_user_name(auth: Auth) -> Result<(), SignInError> {
+    crate::auth::refresh::user_name(auth).await
 }
 
 /// Starts fetching the chunk, if it is not loaded yet (nothing to do in one wasm). A failure
@@ -145,5 +179,14 @@ impl From<leptos::wasm_split::SplitLoaderError> for SignInError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         // The loader logged the cause to the console; the error carries no more.
         Self::ValidatorUnavailable
+    }
+}
+
+#[cfg(wasm_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for Failure {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        // Nothing was sent: like a refresh that could not reach the Instance ID, the refresh
+        // token is kept and the refresh tried again later.
+        Self::Unreachable
     }
 }
