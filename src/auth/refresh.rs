@@ -1,6 +1,9 @@
 //! Refresh tokens (with `offline_access`): the access token is renewed before it expires and
 //! after a 401, each one-time refresh token replaced by the next, the refreshed ID token held
-//! to OIDC Core 12.2; sign-out revokes the last one. The person's name from userinfo.
+//! to OIDC Core 12.2; sign-out revokes the last one. The person's name from userinfo. The
+//! grant's answer ([`renew_session`]) and userinfo ([`user_name`]) run in the sign-in chunk
+//! (`validate.rs`); the request is built where the one-time token is kept, so a chunk that
+//! cannot be loaded loses no token.
 
 use std::future::Future;
 use std::sync::Arc;
