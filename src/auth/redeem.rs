@@ -1,19 +1,19 @@
 //! Redeeming an authorization response: the callback checked against its pending request,
-//! the code exchanged at the token endpoint, the ID token validated, a session made. Shared
-//! by the redirect and popup flows.
+//! the code exchanged at the token endpoint, then (in the sign-in chunk, [`finish`]) the
+//! answer read, the ID token validated, a session made. Shared by the redirect and popup flows.
 
 use leptos::prelude::*;
 use std::sync::Arc;
 
 use erpnet_instance_id::{
-    parse_token_response, token_request, validate_callback, CallbackError, CallbackResponse,
+    parse_token_response, token_request, validate_callback, CallbackError, CallbackResponse, Nonce,
     PendingRequest, RefreshToken, SessionTimes,
 };
 
 use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::SignInError;
-use crate::auth::jwks::fetch_jwks;
-use crate::auth::validate::{validate_id_token, Against, Validation};
+use crate::auth::jwks::{fetch_jwks, RawJwks};
+use crate::auth::validate::{finish_sign_in, validate, Against, Validation};
 use crate::auth::{pending, Auth, Instance, Session};
 use crate::browser::{clock, http, location, popup};
 
@@ -89,49 +89,17 @@ impl Auth {
         let (resp, jwks) = futures::future::join(http::send(&request), keys).await;
         let resp = resp.map_err(SignInError::TokenUnreachable)?;
         self.note_server_date(&resp);
-        let tokens = parse_token_response(resp.as_core())?;
-        let jwks = jwks?;
-        if self.jwks.with_untracked(Option::is_none) {
-            self.jwks.set(Some(jwks.clone()));
-        }
-
-        let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
-        let claims = self
-            .with_keys(instance, jwks, |keys| {
-                validate_id_token(Validation {
-                    client_id: instance.config.client.client_id().clone(),
-                    instance: instance.clone(),
-                    keys,
-                    id_token: tokens.id_token.clone(),
-                    access_token: tokens.access_token.clone(),
-                    now,
-                    offset,
-                    against: Against::Nonce(nonce.clone()),
-                })
-            })
-            .await?;
-        let scopes = granted_scopes(tokens.scope.as_deref(), instance);
-        let erpnet_instance_id::TokenResponse {
-            access_token,
-            id_token,
-            expires_in,
-            refresh_token,
-            ..
-        } = tokens;
-        let session = Session {
-            times: SessionTimes::new(now, expires_in),
-            access_token,
-            id_token,
-            signin_claims: claims.clone(),
-            claims,
-            user_name: None,
-            scopes,
-        };
-        Ok(Redeemed {
-            session,
-            refresh_token,
+        // The answer is read in the sign-in chunk, which the callback page (or the popup
+        // flow) fetched beside the token POST: loaded by now, so no request in series.
+        finish_sign_in(Answer {
+            auth: *self,
+            instance: instance.clone(),
+            resp,
+            jwks,
+            nonce,
             return_path,
         })
+        .await
     }
 
     /// Takes a better clock estimate from a response of the Instance ID, when it lets the app
@@ -148,4 +116,77 @@ pub(super) fn granted_scopes(scope: Option<&str>, instance: &Instance) -> Vec<St
     scope
         .map(|s| s.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_else(|| instance.config.client.scopes().to_vec())
+}
+
+/// The token endpoint's answer to a code and what it is checked against: it crosses the split
+/// point into the sign-in chunk by value ([`finish_sign_in`]).
+pub(super) struct Answer {
+    /// The auth context the keys are kept in.
+    pub(super) auth: Auth,
+    /// The instance the code came from.
+    pub(super) instance: Arc<Instance>,
+    /// The token endpoint's response, as fetched.
+    pub(super) resp: http::Fetched,
+    /// The signing keys, known or fetched beside the POST.
+    pub(super) jwks: Result<Arc<RawJwks>, SignInError>,
+    /// The nonce sent with the authorization request.
+    pub(super) nonce: Nonce,
+    /// The app path the sign-in started from.
+    pub(super) return_path: String,
+}
+
+/// Reads the token response, validates its ID token and makes the session (in the sign-in
+/// chunk under `--cfg wasm_split`: [`finish_sign_in`]).
+pub(super) async fn finish(answer: Answer) -> Result<Redeemed, SignInError> {
+    let Answer {
+        auth,
+        instance,
+        resp,
+        jwks,
+        nonce,
+        return_path,
+    } = answer;
+    let tokens = parse_token_response(resp.as_core())?;
+    let jwks = jwks?;
+    if auth.jwks.with_untracked(Option::is_none) {
+        auth.jwks.set(Some(jwks.clone()));
+    }
+
+    let (now, offset) = (clock::now(), auth.clock_offset.get_untracked());
+    let claims = auth
+        .with_keys(&instance, jwks, |keys| {
+            validate(Validation {
+                client_id: instance.config.client.client_id().clone(),
+                instance: instance.clone(),
+                keys,
+                id_token: tokens.id_token.clone(),
+                access_token: tokens.access_token.clone(),
+                now,
+                offset,
+                against: Against::Nonce(nonce.clone()),
+            })
+        })
+        .await?;
+    let scopes = granted_scopes(tokens.scope.as_deref(), &instance);
+    let erpnet_instance_id::TokenResponse {
+        access_token,
+        id_token,
+        expires_in,
+        refresh_token,
+        ..
+    } = tokens;
+    let session = Session {
+        times: SessionTimes::new(now, expires_in),
+        access_token,
+        id_token,
+        signin_claims: claims.clone(),
+        claims,
+        user_name: None,
+        scopes,
+    };
+    Ok(Redeemed {
+        session,
+        refresh_token,
+        return_path,
+    })
 }

@@ -1,21 +1,24 @@
 //! Refresh tokens (with `offline_access`): the access token is renewed before it expires and
 //! after a 401, each one-time refresh token replaced by the next, the refreshed ID token held
-//! to OIDC Core 12.2; sign-out revokes the last one. The person's name from userinfo.
+//! to OIDC Core 12.2; sign-out revokes the last one. The person's name from userinfo. The
+//! grant's answer ([`renew_session`]) and userinfo ([`user_name`]) run in the sign-in chunk
+//! (`validate.rs`); the request is built where the one-time token is kept, so a chunk that
+//! cannot be loaded loses no token.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use erpnet_instance_id::{
     parse_refresh_response, parse_userinfo, refresh_token_request, revocation_request,
-    userinfo_request, SessionTimes,
+    userinfo_request, HttpRequest, RefreshToken, SessionTimes,
 };
 use leptos::prelude::*;
 
 use crate::auth::error::{SessionError, SignInError};
 use crate::auth::jwks::fetch_jwks;
 use crate::auth::redeem::granted_scopes;
-use crate::auth::validate::{validate_id_token, Against, Validation};
-use crate::auth::Auth;
-use crate::auth::Session;
+use crate::auth::validate::{ask_user_name, renew, validate, Against, Validation};
+use crate::auth::{Auth, Instance, Session};
 use crate::browser::{clock, http};
 
 /// After a refresh that could not reach the Instance ID, how long before the next try.
@@ -36,7 +39,7 @@ pub(crate) struct RefreshState {
 }
 
 /// How a refresh failed.
-enum Failure {
+pub(super) enum Failure {
     /// No answer (network, CORS): the refresh token may still be good.
     Unreachable,
     /// Refused or unusable: the refresh token is gone.
@@ -87,7 +90,8 @@ impl Auth {
         };
         self.refresh_state.update_value(|s| s.in_flight = true);
         let request = refresh_token_request(&instance.config.client, &instance.metadata, &token);
-        let result = self.redeem_refresh(&instance, &request).await;
+        // In the sign-in chunk, loaded since this tab signed in (a session comes only from it).
+        let result = renew(*self, instance, request).await;
         let now = clock::now();
         let renewed = match result {
             Ok((session, next)) => {
@@ -112,65 +116,6 @@ impl Auth {
         renewed
     }
 
-    async fn redeem_refresh(
-        &self,
-        instance: &std::sync::Arc<crate::auth::Instance>,
-        request: &erpnet_instance_id::HttpRequest,
-    ) -> Result<(Session, Option<erpnet_instance_id::RefreshToken>), Failure> {
-        let refused = |e: SignInError| Failure::Refused(e);
-        let now = clock::now();
-        let resp = http::send(request)
-            .await
-            .map_err(|_| Failure::Unreachable)?;
-        self.note_server_date(&resp);
-        let answer = parse_refresh_response(resp.as_core()).map_err(|e| refused(e.into()))?;
-        let Some(mut session) = self.session.get_untracked() else {
-            return Err(refused(SignInError::NotReady));
-        };
-        if let Some(id_token) = &answer.id_token {
-            let jwks = match self.jwks.get_untracked() {
-                Some(jwks) => jwks,
-                None => std::sync::Arc::new(fetch_jwks(instance).await.map_err(refused)?),
-            };
-            let (now, offset) = (clock::now(), self.clock_offset.get_untracked());
-            let claims = self
-                .with_keys(instance, jwks, |keys| {
-                    validate_id_token(Validation {
-                        client_id: instance.config.client.client_id().clone(),
-                        instance: instance.clone(),
-                        keys,
-                        id_token: id_token.clone(),
-                        access_token: answer.access_token.clone(),
-                        now,
-                        offset,
-                        against: Against::Refreshed(session.signin_claims.clone()),
-                    })
-                })
-                .await
-                .map_err(refused)?;
-            session.claims = claims;
-        }
-        let scopes = answer
-            .scope
-            .as_deref()
-            .map(|s| granted_scopes(Some(s), instance))
-            .unwrap_or_else(|| session.scopes.clone());
-        let erpnet_instance_id::RefreshResponse {
-            access_token,
-            expires_in,
-            id_token,
-            refresh_token,
-            ..
-        } = answer;
-        session.access_token = access_token;
-        if let Some(id_token) = id_token {
-            session.id_token = id_token;
-        }
-        session.scopes = scopes;
-        session.times = SessionTimes::new(now, expires_in);
-        Ok((session, refresh_token))
-    }
-
     /// Revokes the refresh token at the revocation endpoint (RFC 7009), if there are both;
     /// the token leaves memory at once. Waits at most a few seconds for the answer.
     pub(crate) fn revoke_refresh_token(&self) -> impl Future<Output = ()> {
@@ -188,34 +133,104 @@ impl Auth {
         }
     }
 
-    /// Asks the userinfo endpoint for the person's name and shows it, if the answer is about
-    /// the signed-in `sub` (anything else is ignored: the ID token's `sub` stays on screen).
+    /// Asks the userinfo endpoint for the person's name and shows it (in the sign-in chunk,
+    /// [`user_name`]); a chunk that does not come leaves `sub` on screen.
     pub(crate) async fn fetch_user_name(self) {
-        let Some(instance) = self.instance() else {
-            return;
-        };
-        let Some((token, sub)) = self.session.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| (s.access_token.clone(), s.claims.sub.clone()))
-        }) else {
-            return;
-        };
-        let Some(request) = userinfo_request(&instance.metadata, &token) else {
-            return;
-        };
-        let Ok(resp) = http::send(&request).await else {
-            return;
-        };
-        let Ok(info) = parse_userinfo(resp.as_core(), &sub) else {
-            return;
-        };
-        let Some(name) = info.display_name().map(str::to_owned) else {
-            return;
-        };
-        self.session.update(|s| {
-            if let Some(s) = s.as_mut().filter(|s| s.claims.sub == sub) {
-                s.user_name = Some(name);
-            }
-        });
+        let _ = ask_user_name(self).await;
     }
+}
+
+/// Sends the refresh grant and makes the session's next state from its answer, the refreshed
+/// ID token checked (OIDC Core 12.2) (in the sign-in chunk under `--cfg wasm_split`:
+/// [`renew`]); with the next refresh token, if the Instance ID issued one.
+pub(super) async fn renew_session(
+    auth: Auth,
+    instance: Arc<Instance>,
+    request: HttpRequest,
+) -> Result<(Session, Option<RefreshToken>), Failure> {
+    let refused = |e: SignInError| Failure::Refused(e);
+    let now = clock::now();
+    let resp = http::send(&request)
+        .await
+        .map_err(|_| Failure::Unreachable)?;
+    auth.note_server_date(&resp);
+    let answer = parse_refresh_response(resp.as_core()).map_err(|e| refused(e.into()))?;
+    let Some(mut session) = auth.session.get_untracked() else {
+        return Err(refused(SignInError::NotReady));
+    };
+    if let Some(id_token) = &answer.id_token {
+        let jwks = match auth.jwks.get_untracked() {
+            Some(jwks) => jwks,
+            None => Arc::new(fetch_jwks(&instance).await.map_err(refused)?),
+        };
+        let (now, offset) = (clock::now(), auth.clock_offset.get_untracked());
+        let claims = auth
+            .with_keys(&instance, jwks, |keys| {
+                validate(Validation {
+                    client_id: instance.config.client.client_id().clone(),
+                    instance: instance.clone(),
+                    keys,
+                    id_token: id_token.clone(),
+                    access_token: answer.access_token.clone(),
+                    now,
+                    offset,
+                    against: Against::Refreshed(session.signin_claims.clone()),
+                })
+            })
+            .await
+            .map_err(refused)?;
+        session.claims = claims;
+    }
+    let scopes = answer
+        .scope
+        .as_deref()
+        .map(|s| granted_scopes(Some(s), &instance))
+        .unwrap_or_else(|| session.scopes.clone());
+    let erpnet_instance_id::RefreshResponse {
+        access_token,
+        expires_in,
+        id_token,
+        refresh_token,
+        ..
+    } = answer;
+    session.access_token = access_token;
+    if let Some(id_token) = id_token {
+        session.id_token = id_token;
+    }
+    session.scopes = scopes;
+    session.times = SessionTimes::new(now, expires_in);
+    Ok((session, refresh_token))
+}
+
+/// Asks the userinfo endpoint for the person's name and shows it, if the answer is about the
+/// signed-in `sub` (anything else is ignored: the ID token's `sub` stays on screen). In the
+/// sign-in chunk under `--cfg wasm_split` ([`ask_user_name`]); never an `Err` of its own.
+pub(super) async fn user_name(auth: Auth) -> Result<(), SignInError> {
+    let Some(instance) = auth.instance() else {
+        return Ok(());
+    };
+    let Some((token, sub)) = auth.session.with_untracked(|s| {
+        s.as_ref()
+            .map(|s| (s.access_token.clone(), s.claims.sub.clone()))
+    }) else {
+        return Ok(());
+    };
+    let Some(request) = userinfo_request(&instance.metadata, &token) else {
+        return Ok(());
+    };
+    let Ok(resp) = http::send(&request).await else {
+        return Ok(());
+    };
+    let Ok(info) = parse_userinfo(resp.as_core(), &sub) else {
+        return Ok(());
+    };
+    let Some(name) = info.display_name().map(str::to_owned) else {
+        return Ok(());
+    };
+    auth.session.update(|s| {
+        if let Some(s) = s.as_mut().filter(|s| s.claims.sub == sub) {
+            s.user_name = Some(name);
+        }
+    });
+    Ok(())
 }

@@ -157,6 +157,35 @@ test('popup mode works unframed; the page never navigates away', async ({ page, 
   expect(page.url()).toBe(`${APP}/`);
 });
 
+test('a session from a popup refreshes, shows the userinfo name and revokes at sign-out (the sign-in chunk came with the popup)', async ({ page, context, request }) => {
+  test.setTimeout(60_000);
+  await withConfig(context, { sign_in_mode: 'popup', scopes: 'openid profile email read update offline_access' });
+  await control(request, { accessTokenTtl: 8 });
+  await page.goto(APP);
+  const popupOpened = context.waitForEvent('page');
+  await page.getByTestId('sign-in').click();
+  const popup = await popupOpened;
+  await logIn(popup);
+  await closedWithin(popup, 15_000);
+  // The name comes from userinfo (the ID token has none), asked from the sign-in chunk.
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  // Two refreshes (a third of an 8 s lifetime before expiry), both granted, the session kept.
+  const refreshes = async () => (await instanceLog(request))
+    .filter((e) => e.path === '/id/connect/token' && e.form?.grant_type === 'refresh_token');
+  await expect.poll(async () => (await refreshes()).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  expect((await refreshes()).every((e) => e.status === 200), 'every refresh was granted').toBe(true);
+  await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+  await expect(page.getByTestId('auth-error')).toHaveCount(0);
+  // Sign-out (popup mode: the end-session request in a popup) revokes the refresh token.
+  const signOutPopup = context.waitForEvent('page');
+  await page.getByTestId('sign-out').click();
+  await closedWithin(await signOutPopup, 15_000);
+  await expect(page.getByTestId('sign-in')).toBeEnabled();
+  const revocations = (await instanceLog(request)).filter((e) => e.path === '/id/connect/revocation' && e.method === 'POST');
+  expect(revocations).toHaveLength(1);
+  expect(page.url()).toBe(`${APP}/`);
+});
+
 test('sign-out inside the frame uses a popup for the end-session request', async ({ page, request }) => {
   const frame = await openHost(page, { sandbox: FULL_SANDBOX });
   await popupSignIn(page, frame);
