@@ -5,9 +5,9 @@
 // 1. The CSP (meta and _headers) forbids inline scripts; trunk's loader and the config.json
 //    preloader are inline. Allow exactly them, by hash.
 // 2. A static host without rewrite rules must still serve the app at /signin-callback.
-// 3. wasm-bindgen's JS glue is minified with the pinned esbuild scripts/setup puts in .tools/npm
-//    (trunk's --minify leaves it as it is); the SRI hashes trunk wrote for it are recomputed, or
-//    the browser would refuse the script. index.html's inline scripts are minified too and its
+// 3. wasm-bindgen's JS glue and the stylesheet are minified with the pinned esbuild scripts/setup
+//    puts in .tools/npm (trunk's --minify leaves the glue as it is); the SRI hashes trunk wrote for
+//    them are recomputed, or the browser would refuse them. index.html's inline scripts are minified too and its
 //    comments dropped (they are for whoever reads the source, not for every first visit).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,11 +31,12 @@ html = shortenDistImports(dir, html);
 const esbuildMain = join(dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'npm', 'node_modules', 'esbuild', 'lib', 'main.js');
 if (existsSync(esbuildMain)) {
   const { transformSync, version } = (await import(pathToFileURL(esbuildMain))).default;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js') || n.endsWith('.css'))) {
     const path = join(dir, name);
     const before = readFileSync(path);
     // Transform only (no bundling): imports, exports and the wasm import object's keys stay as they are.
-    const { code } = transformSync(before.toString('utf8'), { minify: true, format: 'esm', loader: 'js', legalComments: 'none' });
+    const options = name.endsWith('.css') ? { loader: 'css' } : { format: 'esm', loader: 'js' };
+    const { code } = transformSync(before.toString('utf8'), { minify: true, legalComments: 'none', ...options });
     writeFileSync(path, code);
     let updated;
     ({ html, updated } = setIntegrity(html, name, code));

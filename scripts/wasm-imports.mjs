@@ -21,7 +21,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 /** A reader over a wasm binary: unsigned and signed LEB128, bytes, names. */
-class Reader {
+export class Reader {
   constructor(bytes, pos = 0) {
     this.bytes = bytes;
     this.pos = pos;
@@ -90,7 +90,8 @@ export function uleb(n) {
   return Uint8Array.from(out);
 }
 
-const concat = (parts) => {
+/** The byte arrays one after the other, in one array. */
+export const concat = (parts) => {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -99,7 +100,8 @@ const concat = (parts) => {
   }
   return out;
 };
-const nameBytes = (s) => {
+/** A wasm name: its UTF-8 length as LEB128, then its bytes. */
+export const nameBytes = (s) => {
   const b = encoder.encode(s);
   return concat([uleb(b.length), b]);
 };

@@ -52,6 +52,7 @@ for (const dist of dists) {
   const html = read('index.html').toString('utf8');
   const wasmName = html.match(/[\w.-]+-[0-9a-f]+_bg\.wasm/)?.[0];
   const jsName = html.match(/[\w.-]+-[0-9a-f]+\.js/)?.[0];
+  const cssName = html.match(/[\w.-]+-[0-9a-f]+\.css/)?.[0];
 
   test(`${label}: the main wasm's imports all resolve in the JS glue's import object, none named __wbg_`, async () => {
     assert.ok(wasmName && jsName, 'index.html names the main wasm and the JS glue');
@@ -82,10 +83,17 @@ for (const dist of dists) {
     }
   });
 
+  test(`${label}: a split build ships none of wasm-streams' unused classes (scripts/wasm-exports.mjs)`, () => {
+    if (!files().some((f) => f.startsWith('split_'))) return;
+    const exported = WebAssembly.Module.exports(new WebAssembly.Module(read(wasmName))).map((e) => e.name);
+    assert.deepEqual(exported.filter((n) => /intounderlying/.test(n)), []);
+    assert.doesNotMatch(read(jsName).toString('utf8'), /IntoUnderlying|intounderlying/);
+  });
+
   test(`${label}: file names and integrity hashes match the bytes`, () => {
     const wasm = read(wasmName);
     assert.equal(wasmName.match(/-([0-9a-f]+)_bg\.wasm$/)[1], hash16(wasm), 'the main wasm is named by its content');
-    for (const name of [wasmName, jsName]) {
+    for (const name of [wasmName, jsName, cssName]) {
       const [alg, value] = integrity(html, name) ?? [];
       assert.ok(alg, `index.html loads ${name} with an integrity attribute`);
       assert.equal(value, digest(alg, read(name)), `${name}'s integrity in index.html`);
