@@ -19,19 +19,30 @@ pub struct ExplorerRoute;
 #[derive(Debug)]
 pub struct DiagnosticsRoute;
 
-/// Makes `$route` a lazy route showing `<$component/>`: a split point under `--cfg wasm_split`,
-/// an `async` view in the one wasm otherwise.
+/// Makes `$route` a lazy route showing `<$component/>`: a split point under `--cfg wasm_split`
+/// (the `#[leptos::lazy]` fn `$chunk`), an `async` view in the one wasm otherwise.
+///
+/// The chunk is fetched in `view`, not in `LazyRoute::preload` (where
+/// `#[leptos_router::lazy_route]` puts it): leptos_router 0.8 awaits the first route's `preload`
+/// in a task no later navigation cancels, so a first visit to a lazy page left before its chunk
+/// arrived would end on that page, whatever the address bar says. `view` runs in the outlet's
+/// `Suspend`, which a navigation drops; the old page stays until the new one is ready either way.
 macro_rules! lazy_route {
-    ($route:ident, $component:ident) => {
+    ($route:ident, $component:ident, $chunk:ident) => {
         #[cfg(wasm_split)]
-        #[leptos_router::lazy_route]
+        #[leptos::lazy]
+        fn $chunk(_this: $route) -> AnyView {
+            view! { <$component/> }.into_any()
+        }
+
+        #[cfg(wasm_split)]
         impl LazyRoute for $route {
             fn data() -> Self {
                 Self
             }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$component/> }.into_any()
+            async fn view(this: Self) -> AnyView {
+                $chunk(this).await
             }
         }
 
@@ -48,5 +59,5 @@ macro_rules! lazy_route {
     };
 }
 
-lazy_route!(ExplorerRoute, Explorer);
-lazy_route!(DiagnosticsRoute, Diagnostics);
+lazy_route!(ExplorerRoute, Explorer, explorer_route_view);
+lazy_route!(DiagnosticsRoute, Diagnostics, diagnostics_route_view);

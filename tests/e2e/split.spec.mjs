@@ -2,7 +2,8 @@
 // diagnostics and session panel come in wasm chunks of their own when first shown; the
 // callback page fetches ID-token validation's chunk beside its token POST, so its critical path
 // stays one request; a validation chunk that never arrives ends the sign-in with an error; the
-// error panel's texts come in a chunk of their own, and the panel says enough without it.
+// error panel's texts come in a chunk of their own, and the panel says enough without it; a
+// lazy page whose chunk is still coming does not win over a link followed meanwhile.
 import { test, expect } from '@playwright/test';
 import { expectNoSecretsStored, logIn, resetInstance, runQuery, signIn, watchSecrets } from './helpers.mjs';
 import { APP, APP_CDN, APP_SUB, DEMO, INSTANCE } from './env.mjs';
@@ -233,4 +234,59 @@ test('the error texts come in a chunk: the panel and its code are there at once,
   await expect(error.getByTestId('error-title')).toHaveText('This app is not configured correctly');
   await expect(error.getByTestId('error-message')).toContainText('not valid JSON');
   await expect(error).not.toHaveAttribute('aria-busy', /.*/);
+});
+
+/** Holds every request for the diagnostics chunk until `release()` is called. */
+async function holdDiagnosticsChunk(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  let requested;
+  const seen = new Promise((resolve) => { requested = resolve; });
+  await page.route(/\/split_diagnostics_[^/]*\.wasm$/, async (route) => {
+    requested();
+    await released;
+    await route.continue();
+  });
+  return { seen, release };
+}
+
+/** The home page is shown at `/` and still is a second later: the diagnostics page did not win. */
+async function expectHomeStays(page) {
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Diagnostics' })).toHaveCount(0);
+  expect(new URL(page.url()).pathname).toBe('/');
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Diagnostics' })).toHaveCount(0);
+  expect(new URL(page.url()).pathname).toBe('/');
+}
+
+test('a lazy first page still loading its chunk does not win over a later link: Home shows at once and stays', async ({ page }) => {
+  const chunk = await holdDiagnosticsChunk(page);
+  await page.goto('/diagnostics');
+  await chunk.seen;
+  await page.getByRole('link', { name: 'Home' }).click();
+  // Home shows without waiting for the chunk of a page the user left.
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe('/');
+  chunk.release();
+  await expectHomeStays(page);
+  // The chunk works when the page is asked for again.
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
+});
+
+test('a lazy page still loading its chunk does not win over a later link: Home stays', async ({ page }) => {
+  const chunk = await holdDiagnosticsChunk(page);
+  await page.goto('/');
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  await chunk.seen;
+  // The page left stays until the next one is ready.
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await page.getByRole('link', { name: 'Home' }).click();
+  chunk.release();
+  await expectHomeStays(page);
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-jwks-keys')).toBeVisible();
 });
