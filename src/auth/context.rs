@@ -1,5 +1,5 @@
 //! The auth context: the `Auth` handle every page reads, its reactive state, and the few
-//! operations shared by every flow (which sign-in mode, becoming signed in).
+//! operations shared by every flow (leaving start-up, which sign-in mode, becoming signed in).
 
 use std::sync::Arc;
 
@@ -69,6 +69,17 @@ impl Auth {
         spawn_local(auth.start());
         auth.watch_expiry();
         auth
+    }
+
+    /// Leaves [`Phase::Starting`] for `next` (start-up's only way out of it), or moves on from
+    /// [`Phase::Discovering`]. The page pre-rendered in index.html goes first, in this task
+    /// (the app's own page renders in its microtasks, before the next paint), and a click its
+    /// button took is handed over ([`Auth::take_over_shell`]).
+    pub(super) fn enter(&self, next: Phase) {
+        if matches!(self.phase.get_untracked(), Phase::Starting) {
+            self.take_over_shell(&next);
+        }
+        self.phase.set(next);
     }
 
     /// The context provided by `<App/>`.

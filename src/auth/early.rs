@@ -49,21 +49,17 @@ impl Auth {
         self.take_click(config, None);
     }
 
-    /// Leaves [`Phase::Starting`] for `next`. The page pre-rendered in index.html goes first,
-    /// in this task (the app's own page renders in its microtasks, before the next paint); a
-    /// click its button took becomes a click waiting for discovery, or, when start-up failed,
-    /// goes no further (its blank popup closes).
-    pub(super) fn enter(&self, next: Phase) {
-        if matches!(self.phase.get_untracked(), Phase::Starting) {
-            if let Some(click) = shell::take_over() {
-                match &next {
-                    Phase::Discovering(config) => self.take_click(config, click.popup),
-                    Phase::Ready(instance) => self.take_click(&instance.config, click.popup),
-                    Phase::Starting | Phase::Failed(_) => close(click.popup),
-                }
+    /// Removes the page pre-rendered in index.html as start-up leaves [`Phase::Starting`] for
+    /// `next` ([`Auth::enter`]); a click its button took becomes a click waiting for
+    /// discovery, or, when start-up failed, goes no further (its blank popup closes).
+    pub(super) fn take_over_shell(&self, next: &Phase) {
+        if let Some(click) = shell::take_over() {
+            match next {
+                Phase::Discovering(config) => self.take_click(config, click.popup),
+                Phase::Ready(instance) => self.take_click(&instance.config, click.popup),
+                Phase::Starting | Phase::Failed(_) => close(click.popup),
             }
         }
-        self.phase.set(next);
     }
 
     /// Keeps a click until discovery has finished. `opened`: the blank popup the pre-rendered

@@ -12,24 +12,20 @@ use std::sync::Arc;
 use erpnet_instance_id::{jwks_request, parse_jwks, HttpResponse, JwkSet, JwksError};
 
 use crate::auth::error::SignInError;
+use crate::auth::in_flight::InFlight;
 use crate::auth::{Auth, Instance};
 use crate::browser::http;
 
 thread_local! {
-    /// While start-up's key prefetch is in flight: who waits for it to end.
-    static PREFETCH: RefCell<Option<Vec<oneshot::Sender<()>>>> = const { RefCell::new(None) };
+    /// Start-up's key prefetch: in flight or not, and who waits for it to end.
+    static PREFETCH: RefCell<InFlight<oneshot::Sender<()>>> =
+        const { RefCell::new(InFlight::idle()) };
 }
 
 /// Resolves once no key prefetch is in flight (at once when none is): a redirect sign-in waits
 /// for it, so the keys travel with it and the callback's only request stays the token POST.
 pub(super) fn prefetch_done() -> impl Future<Output = ()> {
-    let waiting = PREFETCH.with(|p| {
-        p.borrow_mut().as_mut().map(|waiters| {
-            let (tx, rx) = oneshot::channel();
-            waiters.push(tx);
-            rx
-        })
-    });
+    let waiting = PREFETCH.with(|p| p.borrow_mut().wait(oneshot::channel));
     async move {
         if let Some(rx) = waiting {
             let _ = rx.await;
@@ -91,16 +87,19 @@ pub(super) async fn fetch_jwks(instance: &Instance) -> Result<RawJwks, SignInErr
 }
 
 impl Auth {
-    /// Fetches the keys ahead of any token response, unless they are known already.
+    /// Fetches the keys ahead of any token response, unless they are known already; while a
+    /// prefetch is in flight, waits for that one instead (one fetch, its waiters kept).
     pub(super) async fn prefetch_jwks(&self, instance: &Instance) {
         if self.jwks.with_untracked(Option::is_some) {
             return;
         }
-        PREFETCH.with(|p| *p.borrow_mut() = Some(Vec::new()));
+        if !PREFETCH.with(|p| p.borrow_mut().start()) {
+            return prefetch_done().await;
+        }
         if let Ok(jwks) = fetch_jwks(instance).await {
             self.jwks.set(Some(Arc::new(jwks)));
         }
-        for waiter in PREFETCH.with(|p| p.borrow_mut().take()).unwrap_or_default() {
+        for waiter in PREFETCH.with(|p| p.borrow_mut().finish()) {
             let _ = waiter.send(());
         }
     }

@@ -8,7 +8,8 @@
 //! - `startup`: config.json, discovery, handing a popup's answer to its opener;
 //! - `redirect`, `popup`: sign-in by top-level navigation or in a popup window; `early`: a
 //!   click taken while discovery still runs;
-//! - `redeem`: callback → token request → validated session (both flows); `jwks`: the keys;
+//! - `redeem`: callback → token request → validated session (both flows); `jwks`: the keys,
+//!   `in_flight`: their prefetch's bookkeeping (one at a time, no waiter dropped);
 //! - `silent`: restoring a reloaded tab without UI; `refresh`: renewing the access token;
 //! - `expiry`: ending (or renewing) the session on time, the views' ticking clock;
 //! - `sign_out`: every tab, then the Instance ID;
@@ -28,6 +29,8 @@ mod early;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 pub mod expiry;
+#[cfg(any(target_arch = "wasm32", test))]
+mod in_flight;
 #[cfg(target_arch = "wasm32")]
 pub mod instance;
 #[cfg(target_arch = "wasm32")]

@@ -155,16 +155,15 @@ pub(super) async fn finish(answer: Answer) -> Result<Redeemed, SignInError> {
     let (now, offset) = (clock::now(), auth.clock_offset.get_untracked());
     let claims = auth
         .with_keys(&instance, jwks, |keys| {
-            validate(Validation {
-                client_id: instance.config.client.client_id().clone(),
-                instance: instance.clone(),
+            validate(Validation::new(
+                &instance,
                 keys,
-                id_token: tokens.id_token.clone(),
-                access_token: tokens.access_token.clone(),
+                tokens.id_token.clone(),
+                tokens.access_token.clone(),
                 now,
                 offset,
-                against: Against::Nonce(nonce.clone()),
-            })
+                Against::Nonce(nonce.clone()),
+            ))
         })
         .await?;
     let scopes = granted_scopes(tokens.scope.as_deref(), &instance);

@@ -166,16 +166,15 @@ pub(super) async fn renew_session(
         let (now, offset) = (clock::now(), auth.clock_offset.get_untracked());
         let claims = auth
             .with_keys(&instance, jwks, |keys| {
-                validate(Validation {
-                    client_id: instance.config.client.client_id().clone(),
-                    instance: instance.clone(),
+                validate(Validation::new(
+                    &instance,
                     keys,
-                    id_token: id_token.clone(),
-                    access_token: answer.access_token.clone(),
+                    id_token.clone(),
+                    answer.access_token.clone(),
                     now,
                     offset,
-                    against: Against::Refreshed(session.signin_claims.clone()),
-                })
+                    Against::Refreshed(session.signin_claims.clone()),
+                ))
             })
             .await
             .map_err(refused)?;

@@ -29,10 +29,10 @@ impl Auth {
         };
         // A sign-in answer is redeemed in this tab or its opener: the validation chunk is
         // fetched now, beside discovery and the token POST, never after them.
-        if returned
+        let sign_in_answer = returned
             .as_ref()
-            .is_some_and(CallbackUrl::is_sign_in_answer)
-        {
+            .is_some_and(CallbackUrl::is_sign_in_answer);
+        if sign_in_answer {
             validate::preload();
         }
         let returned_state = returned.as_ref().and_then(CallbackUrl::query_state);
@@ -97,10 +97,7 @@ impl Auth {
         // Fetched early so it is ready before any token response arrives; not on a sign-in
         // callback, whose redemption fetches the keys beside its token POST (one fetch, not
         // two racing).
-        let redeems_here = returned
-            .as_ref()
-            .is_some_and(CallbackUrl::is_sign_in_answer);
-        if !redeems_here {
+        if !sign_in_answer {
             self.prefetch_jwks(&instance).await;
         }
     }

@@ -43,24 +43,49 @@ pub(super) enum Against {
     Refreshed(IdTokenClaims),
 }
 
-/// One validation, owned.
+/// One validation, owned: made by [`Validation::new`], the same for a sign-in and a refresh.
 pub(super) struct Validation {
     /// The app's client ID (the audience).
-    pub(super) client_id: ClientId,
+    client_id: ClientId,
     /// The instance whose metadata names the issuer and the algorithms.
-    pub(super) instance: Arc<Instance>,
+    instance: Arc<Instance>,
     /// The signing keys, as fetched: parsed here, in the chunk.
-    pub(super) keys: Arc<RawJwks>,
+    keys: Arc<RawJwks>,
     /// The token to validate.
-    pub(super) id_token: IdToken,
+    id_token: IdToken,
     /// The access token issued with it (`at_hash`).
-    pub(super) access_token: AccessToken,
+    access_token: AccessToken,
     /// Device time, Unix seconds.
-    pub(super) now: u64,
+    now: u64,
     /// Instance ID time minus device time.
-    pub(super) offset: ClockOffset,
+    offset: ClockOffset,
     /// Nonce or original claims.
-    pub(super) against: Against,
+    against: Against,
+}
+
+impl Validation {
+    /// `id_token`, issued with `access_token`, checked with `keys` for the app's client at
+    /// `instance` and against `against`, at device time `now` corrected by `offset`.
+    pub(super) fn new(
+        instance: &Arc<Instance>,
+        keys: Arc<RawJwks>,
+        id_token: IdToken,
+        access_token: AccessToken,
+        now: u64,
+        offset: ClockOffset,
+        against: Against,
+    ) -> Self {
+        Self {
+            client_id: instance.config.client.client_id().clone(),
+            instance: instance.clone(),
+            keys,
+            id_token,
+            access_token,
+            now,
+            offset,
+            against,
+        }
+    }
 }
 
 /// Parses the keys, then validates `v` (OIDC Core 3.1.3.7, or 12.2 for a refreshed token).

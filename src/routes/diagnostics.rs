@@ -14,6 +14,14 @@ pub fn Diagnostics() -> impl IntoView {
     let auth = Auth::expect();
     let phase = auth.phase();
     let jwks = auth.jwks();
+    // Parsed once per fetched set (not on every render): the key count, or why the set is
+    // unusable (the parse error's text; a sign-in would fail with `jwks_failed`).
+    let keys = Memo::new(move |_| {
+        jwks.with(|raw| {
+            raw.as_ref()
+                .map(|raw| raw.parse().map(|k| k.keys.len()).map_err(|e| e.to_string()))
+        })
+    });
     let offset = auth.clock_offset();
     view! {
         <section class="diagnostics">
@@ -63,7 +71,11 @@ pub fn Diagnostics() -> impl IntoView {
                                 <tr data-testid="diag-clock-offset"><th scope="row">"Device clock"</th>
                                     <td>{move || describe_offset(offset.get().secs())}</td></tr>
                                 <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
-                                    <td>{move || jwks.get().and_then(|raw| raw.parse().ok()).map_or("loading…".to_owned(), |k| k.keys.len().to_string())}</td></tr>
+                                    <td>{move || match keys.get() {
+                                        None => "loading…".to_owned(),
+                                        Some(Ok(count)) => count.to_string(),
+                                        Some(Err(why)) => format!("unusable: {why}"),
+                                    }}</td></tr>
                             </tbody>
                         </table>
                         <CorsCheck instance=i.clone()/>

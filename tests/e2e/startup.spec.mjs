@@ -26,6 +26,19 @@ test('diagnostics show what discovery found', async ({ page }) => {
   await expect(page.getByTestId('diag-jwks-keys').locator('td')).toHaveText(/^[1-9]\d*$/);
 });
 
+test('diagnostics say why the signing keys are unusable, not "loading…"', async ({ page }) => {
+  // A key set the app cannot use (no RSA key): fetched, kept as fetched, and its parse error
+  // shown where the key count would be.
+  await page.context().route('**/id/.well-known/openid-configuration/jwks', (route) => route.fulfill({
+    contentType: 'application/json',
+    headers: { 'Access-Control-Allow-Origin': APP },
+    body: JSON.stringify({ keys: [{ kty: 'oct', k: 'AAAA' }] }),
+  }));
+  await page.goto('/diagnostics');
+  await expect(page.getByTestId('diag-jwks-keys').locator('td'))
+    .toHaveText(/^unusable: the JWKS holds no usable signing key \(\d+ skipped\)$/);
+});
+
 test('a broken config.json shows config_invalid', async ({ page }) => {
   await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
   await page.goto('/');
