@@ -4,7 +4,13 @@
 //    glue's import-object keys, renamed together; the two files get new hashed names.
 // 1. The CSP (meta and _headers) forbids inline scripts; trunk's loader and the config.json
 //    preloader are inline. Allow exactly them, by hash.
-// 2. A static host without rewrite rules must still serve the app at /signin-callback.
+// 2. A static host without rewrite rules must still serve the app at /signin-callback. That copy
+//    also preloads the sign-in chunk and the chunks it shares (ID-token validation, the token
+//    answer's reading: src/auth/validate.rs): fetched with the page rather than once the main
+//    wasm has started, they are in before the token POST answers. The loader's fetch (same URL,
+//    mode, credentials) takes the preloaded response and checks its SRI hash. A host that rewrites
+//    /signin-callback to /index.html serves the page without them: the app fetches them itself,
+//    later. Not in index.html: a first visit does not need them.
 // 3. wasm-bindgen's JS glue and the stylesheet are minified with the pinned esbuild scripts/setup
 //    puts in .tools/npm (trunk's --minify leaves the glue as it is); the SRI hashes trunk wrote for
 //    them are recomputed, or the browser would refuse them. index.html's inline scripts are minified too and its
@@ -23,7 +29,8 @@ const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
 
 // 0. Code splitting (scripts/wasm-split.mjs): the lazy pages' code into wasm chunks of their own.
-html = splitWasm(dir, html) ?? html;
+const split = splitWasm(dir, html);
+if (split) html = split.html;
 // 0b. Split or not (the stable build without the splitter, a plain `trunk build`): the wasm the
 // page loads and its glue. A mismatch throws, and the build fails.
 html = shortenDistImports(dir, html);
@@ -66,5 +73,15 @@ const headersFile = join(dir, '_headers');
 if (existsSync(headersFile)) writeFileSync(headersFile, allow(readFileSync(headersFile, 'utf8')));
 
 mkdirSync(join(dir, 'signin-callback'), { recursive: true });
-writeFileSync(join(dir, 'signin-callback', 'index.html'), html);
+writeFileSync(join(dir, 'signin-callback', 'index.html'), callbackPage(html, split?.signInChunks ?? []));
 console.log(`post-build: ${hashes.length} inline script hash(es) allowed; signin-callback/index.html written`);
+
+/** The callback page: `html` with a `<link rel="preload">` for each of `chunks` (`{ name }`). */
+function callbackPage(html, chunks) {
+  if (!html.includes('</head>')) throw new Error('post-build: index.html has no </head>');
+  // Relative: resolved against <base href> (the public URL), where the JS glue's loader fetches them.
+  // No integrity attribute: Chromium ignores it on a fetch preload and warns (crbug.com/981419);
+  // the loader's fetch carries the SRI hash and the browser checks the response against it.
+  const links = chunks.map(({ name }) => `<link rel="preload" as="fetch" crossorigin href="${name}">`);
+  return html.replace('</head>', `${links.join('')}</head>`);
+}

@@ -1,6 +1,7 @@
 // A static file server with an SPA fallback, for the demo and the end-to-end tests.
 // Usage: node scripts/serve.mjs [--dir dist] [--port 8080] [--host 127.0.0.1] [--base /]
-// Paths under --base map to --dir; unknown paths without a file extension get index.html.
+// Paths under --base map to --dir; a folder's path gets its index.html, as CDNs do; other
+// unknown paths without a file extension get index.html.
 // --config FILE serves FILE as <base>config.json (the tests point the app at their stand-in).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -46,6 +47,8 @@ const server = createServer(async (req, res) => {
   let found = path === '/config.json' && configOverride
     ? configOverride
     : await file(path.endsWith('/') ? join(target, 'index.html') : target);
+  // A folder's own index.html, as CDNs serve one (signin-callback/, the callback page's copy).
+  if (!found && !extname(path)) found = await file(join(target, 'index.html'));
   if (!found && !extname(path)) found = join(dir, 'index.html'); // SPA fallback
   if (!found) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -109,6 +109,16 @@ for (const dist of dists) {
     const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1]) && m[2].trim());
     assert.ok(inline.length > 0);
     for (const [, , body] of inline) assert.ok(csp.includes(`'sha256-${digest('sha256', body)}'`), 'an inline script allowed by its hash');
-    assert.equal(read(join('signin-callback', 'index.html')).toString('utf8'), html);
+    // The callback page is the same page, plus (split builds) a preload of the sign-in chunk and
+    // the chunks it shares: files of this dist (the glue fetches them with their integrity).
+    const callback = read(join('signin-callback', 'index.html')).toString('utf8');
+    const preloadRe = /<link rel="preload" as="fetch" crossorigin href="([\w.-]+\.wasm)">/g;
+    assert.equal(callback.replace(preloadRe, ''), html);
+    const preloads = [...callback.matchAll(preloadRe)];
+    if (files().some((f) => f.startsWith('split_'))) {
+      assert.ok(preloads.some((m) => m[1].startsWith('split_fallible_validation-')), 'the sign-in chunk is preloaded');
+      assert.ok(preloads.length > 1, 'with the chunks it shares');
+    }
+    for (const [, name] of preloads) assert.ok(files().includes(name), `${name} is a file of this dist`);
   });
 }

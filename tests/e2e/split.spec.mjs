@@ -1,7 +1,7 @@
 // Code splitting (issue 14): a first visit fetches only the home page's wasm; the explorer,
 // diagnostics and session panel come in wasm chunks of their own when first shown; the
-// callback page fetches ID-token validation's chunk beside its token POST, so its critical path
-// stays one request; a validation chunk that never arrives ends the sign-in with an error; the
+// callback page fetches ID-token validation's chunk beside its token POST (preloaded by the
+// page itself), so its critical path stays one request; a validation chunk that never arrives ends the sign-in with an error; the
 // error panel's texts come in a chunk of their own, and the panel says enough without it; a
 // lazy page whose chunk is still coming does not win over a link followed meanwhile.
 import { test, expect } from '@playwright/test';
@@ -105,6 +105,42 @@ for (const [name, base] of [['under a sub-path', APP_SUB], ['behind the CDN head
   });
 }
 
+for (const [name, base] of [['', APP], [' under a sub-path', APP_SUB]]) {
+  test(`the callback page preloads the sign-in chunk and the chunks it shares: each fetched once, by the page itself${name}`, async ({ browser, request }) => {
+    // The callback page's copy (signin-callback/index.html) names them; index.html does not.
+    const callbackHtml = await (await request.get(`${base}/signin-callback/`)).text();
+    const preloaded = [...callbackHtml.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+\.wasm)">/g)]
+      .map((m) => new URL(m[1], `${base}/`).pathname);
+    expect(preloaded.some((p) => /\/split_fallible_validation-[0-9a-f]+\.wasm$/.test(p)), 'the sign-in chunk').toBe(true);
+    expect(preloaded.length, 'with the chunks it shares').toBeGreaterThan(1);
+    expect(await (await request.get(`${base}/`)).text()).not.toContain('as="fetch" crossorigin href=');
+
+    const context = await browser.newContext({ baseURL: base });
+    await context.addInitScript(markUserName);
+    const page = await context.newPage();
+    const warnings = [];
+    // Chromium's words for a preload nobody took, or one a fetch could not match.
+    page.on('console', (m) => { if (/preloaded using link preload but not used|is found, but is not used/.test(m.text())) warnings.push(m.text()); });
+    await page.goto(`${base}/`);
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL((u) => u.origin === INSTANCE);
+    const wasm = watchWasm(page);
+    await logIn(page);
+    await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
+    await page.waitForFunction(() => window.__fetched !== undefined);
+    const fetched = await page.evaluate(() => window.__fetched);
+    for (const p of preloaded) {
+      // Once: the loader's fetch (same URL, mode, credentials) took the preloaded response; a
+      // mismatch would fetch it again and warn.
+      expect(wasm.filter((w) => w === p), `${p} fetched once`).toHaveLength(1);
+      const entry = fetched.find((e) => new URL(e.url).pathname === p);
+      expect(entry?.initiator, `${p} fetched by the page's <link rel=preload>`).toBe('link');
+    }
+    expect(warnings, 'no preload left unused or refused').toEqual([]);
+    await context.close();
+  });
+}
+
 /** On the callback page: what was fetched when the user's name showed (see timing.spec.mjs). */
 function markUserName() {
   if (!location.pathname.endsWith('/signin-callback')) return;
@@ -112,7 +148,7 @@ function markUserName() {
     const el = document.querySelector('[data-testid=user-name]');
     if (!el || !el.textContent || window.__fetched !== undefined) return;
     window.__fetched = performance.getEntriesByType('resource')
-      .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd }));
+      .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, initiator: e.initiatorType }));
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
 }
@@ -135,8 +171,8 @@ test('the callback page fetches its chunks beside the token POST: its critical p
   // has ended, so none waits for it and the name waits for none after it.
   const wasm = fetched.filter((e) => new URL(e.url).pathname.endsWith('.wasm'));
   const main = await mainWasm(page.request);
-  expect(wasm[0] && new URL(wasm[0].url).pathname, 'the main wasm first').toBe(main);
-  const chunks = wasm.slice(1);
+  expect(wasm.filter((e) => new URL(e.url).pathname === main), 'the main wasm').toHaveLength(1);
+  const chunks = wasm.filter((e) => new URL(e.url).pathname !== main);
   expect(chunks.some((e) => /\/split_fallible_validation-[0-9a-f]+\.wasm$/.test(e.url)), 'the validation chunk was fetched').toBe(true);
   for (const chunk of chunks) {
     expect(chunk.start, `${chunk.url} starts beside the token POST, not after it`).toBeLessThan(token[0].end);
