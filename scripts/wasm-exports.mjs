@@ -11,7 +11,7 @@
 // and its functions from the wasm's exports; wasm-opt then removes the code only they reached.
 // Any other shape is an error, never a half-done drop: a class the glue wraps (Rust would hand
 // one over), a glue line that still names one, or a `wasm.<export>` the wasm no longer has.
-import { concat, nameBytes, Reader, uleb } from './wasm-imports.mjs';
+import { concat, findSection, nameBytes, uleb } from './wasm-imports.mjs';
 
 /** wasm-streams' classes, unused in a client-side Leptos app (above). */
 export const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
@@ -22,32 +22,20 @@ export const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink',
  */
 export function readExports(bytes) {
   bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) throw new Error('wasm-exports: not a wasm module (version 1)');
-  const r = new Reader(bytes, 8);
-  while (r.pos < bytes.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.uleb();
-    const end = r.pos + size;
-    if (end > bytes.length) throw new Error(`wasm-exports: section ${id} runs past the end of the wasm`);
-    if (id !== 7) {
-      r.pos = end;
-      continue;
-    }
-    const exports = [];
-    const count = r.uleb();
-    for (let i = 0; i < count; i++) {
-      const name = r.name();
-      const descStart = r.pos;
-      r.byte();
-      r.uleb();
-      exports.push({ name, desc: bytes.slice(descStart, r.pos) });
-    }
-    if (r.pos !== end) throw new Error(`wasm-exports: the export section has ${end - r.pos} byte(s) left over`);
-    return { exports, section: { start, end } };
+  const found = findSection(bytes, 7);
+  if (!found) return { exports: [], section: null };
+  const { r, start, end } = found;
+  const exports = [];
+  const count = r.uleb();
+  for (let i = 0; i < count; i++) {
+    const name = r.name();
+    const descStart = r.pos;
+    r.byte();
+    r.uleb();
+    exports.push({ name, desc: bytes.slice(descStart, r.pos) });
   }
-  return { exports: [], section: null };
+  if (r.pos !== end) throw new Error(`wasm-exports: the export section has ${end - r.pos} byte(s) left over`);
+  return { exports, section: { start, end } };
 }
 
 /** The wasm without the exports `drop(name)` is true for; every other byte stays as it is. */

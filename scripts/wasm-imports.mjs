@@ -107,46 +107,54 @@ export const nameBytes = (s) => {
 };
 
 /**
+ * Section `id` of a wasm binary: `{ r, start, end }` (a Reader at its content; byte offsets of the
+ * whole section), or null without one. Checks the header and each section's size on the way.
+ */
+export function findSection(bytes, id) {
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) throw new Error('wasm-imports: not a wasm module (version 1)');
+  const r = new Reader(bytes, 8);
+  while (r.pos < bytes.length) {
+    const start = r.pos;
+    const sectionId = r.byte();
+    const size = r.uleb();
+    const end = r.pos + size;
+    if (end > bytes.length) throw new Error(`wasm-imports: section ${sectionId} runs past the end of the wasm`);
+    if (sectionId === id) return { r, start, end };
+    r.pos = end;
+  }
+  return null;
+}
+
+/**
  * The imports of a wasm binary, in order: `{ module, name, kind, desc }` (`kind` one of
  * IMPORT_KINDS, `desc` the raw bytes of the import's type, kept as they are), and where the import
  * section is (`section`: `{ start, end }` byte offsets of the whole section, or null without one).
  */
 export function readImports(bytes) {
   bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) throw new Error('wasm-imports: not a wasm module (version 1)');
-  const r = new Reader(bytes, 8);
-  while (r.pos < bytes.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.uleb();
-    const end = r.pos + size;
-    if (end > bytes.length) throw new Error(`wasm-imports: section ${id} runs past the end of the wasm`);
-    if (id !== 2) {
-      r.pos = end;
-      continue;
+  const found = findSection(bytes, 2);
+  if (!found) return { imports: [], section: null };
+  const { r, start, end } = found;
+  const imports = [];
+  const count = r.uleb();
+  for (let i = 0; i < count; i++) {
+    const module = r.name();
+    const name = r.name();
+    const descStart = r.pos;
+    const kindByte = r.byte();
+    switch (kindByte) {
+      case 0x00: r.uleb(); break; // a function: its type index
+      case 0x01: r.valtype(); r.limits(); break; // a table: reftype, limits
+      case 0x02: r.limits(); break; // a memory
+      case 0x03: r.valtype(); r.byte(); break; // a global: valtype, mutability
+      case 0x04: r.byte(); r.uleb(); break; // a tag: attribute, type index
+      default: throw new Error(`wasm-imports: import ${module}.${name} has an unknown kind 0x${kindByte.toString(16)}`);
     }
-    const imports = [];
-    const count = r.uleb();
-    for (let i = 0; i < count; i++) {
-      const module = r.name();
-      const name = r.name();
-      const descStart = r.pos;
-      const kindByte = r.byte();
-      switch (kindByte) {
-        case 0x00: r.uleb(); break; // a function: its type index
-        case 0x01: r.valtype(); r.limits(); break; // a table: reftype, limits
-        case 0x02: r.limits(); break; // a memory
-        case 0x03: r.valtype(); r.byte(); break; // a global: valtype, mutability
-        case 0x04: r.byte(); r.uleb(); break; // a tag: attribute, type index
-        default: throw new Error(`wasm-imports: import ${module}.${name} has an unknown kind 0x${kindByte.toString(16)}`);
-      }
-      imports.push({ module, name, kind: IMPORT_KINDS[kindByte], desc: bytes.slice(descStart, r.pos) });
-    }
-    if (r.pos !== end) throw new Error(`wasm-imports: the import section has ${end - r.pos} byte(s) left over`);
-    return { imports, section: { start, end } };
+    imports.push({ module, name, kind: IMPORT_KINDS[kindByte], desc: bytes.slice(descStart, r.pos) });
   }
-  return { imports: [], section: null };
+  if (r.pos !== end) throw new Error(`wasm-imports: the import section has ${end - r.pos} byte(s) left over`);
+  return { imports, section: { start, end } };
 }
 
 /**
