@@ -12,7 +12,7 @@ use crate::auth::config::{AppConfig, SignInMode};
 use crate::auth::jwks::RawJwks;
 use crate::auth::refresh::RefreshState;
 use crate::auth::{storage_keys as keys, AppError, Instance, Session};
-use crate::browser::{clock, frame, location, storage};
+use crate::browser::{clock, frame, location, storage, task};
 
 /// Where start-up stands.
 #[derive(Debug, Clone)]
@@ -48,6 +48,9 @@ pub struct Auth {
     pub(super) refresh_state: StoredValue<RefreshState>,
     /// Instance ID time minus device time, for the ID-token time rules.
     pub(super) clock_offset: RwSignal<ClockOffset>,
+    /// What start-up made of the callback page's answer, once it has: the app path to go
+    /// to, or why sign-in failed ([`Auth::callback_outcome`]).
+    pub(super) callback_outcome: RwSignal<Option<Result<String, AppError>>>,
 }
 
 impl Auth {
@@ -64,9 +67,12 @@ impl Auth {
             refresh_token: StoredValue::new(None),
             refresh_state: StoredValue::new(Default::default()),
             clock_offset: RwSignal::new(ClockOffset::ZERO),
+            callback_outcome: RwSignal::new(None),
         };
         provide_context(auth);
-        spawn_local(auth.start());
+        // Now, before `<App/>` builds its views: on a callback, the token POST leaves from
+        // start-up's first steps, and the page is built while it is under way.
+        task::spawn_now(auth.start());
         auth.watch_expiry();
         auth
     }
@@ -105,6 +111,12 @@ impl Auth {
     /// The last sign-in or session error, if any.
     pub fn error(&self) -> ReadSignal<Option<AppError>> {
         self.error.read_only()
+    }
+
+    /// The callback page's outcome, once start-up has redeemed its answer: the app path the
+    /// sign-in started from, or why it failed. On any other page start-up leaves it `None`.
+    pub fn callback_outcome(&self) -> ReadSignal<Option<Result<String, AppError>>> {
+        self.callback_outcome.read_only()
     }
 
     /// Instance ID time minus device time, as estimated (zero when unknown).

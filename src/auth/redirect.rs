@@ -85,9 +85,12 @@ impl Auth {
 
     /// Handles the Instance ID's answer at `/signin-callback`; on success returns the app
     /// path to go to (the one the user was on; the start page when nothing came back). The
-    /// address bar loses `code` and `state` whatever happens. Call it once start-up is
-    /// [`Phase::Ready`](crate::auth::Phase::Ready).
-    pub async fn complete_sign_in(&self, instance: Arc<Instance>) -> Result<String, AppError> {
+    /// address bar loses `code` and `state` whatever happens. Start-up calls it on the callback
+    /// page once the instance is known ([`Auth::callback_outcome`]).
+    pub(super) async fn complete_sign_in(
+        &self,
+        instance: Arc<Instance>,
+    ) -> Result<String, AppError> {
         // Nothing came back here (a bookmark, a typed URL, a silent restore leaving from this
         // page): nothing to redeem, and a silent restore's own answer must find its state
         // untouched. The start page is where to be.

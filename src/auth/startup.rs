@@ -10,7 +10,7 @@ use crate::auth::callback_url::CallbackUrl;
 use crate::auth::error::StartError;
 use crate::auth::instance::load_config;
 use crate::auth::{early, pending, sign_out, validate, Auth, Instance, Phase};
-use crate::browser::popup;
+use crate::browser::{location, popup};
 
 /// How long a popup waits for its opener to acknowledge the URL it forwarded.
 const OPENER_ACK_MS: i32 = 2000;
@@ -94,6 +94,14 @@ impl Auth {
         if self.finish_early_click(Some(&instance)) {
             return;
         }
+        // The callback page's answer is redeemed here, in start-up's first steps (which run
+        // before the app builds its views): the token POST, the callback's one request on its
+        // critical path, leaves before the page is built. The page shows the outcome.
+        if on_callback_page(&instance) {
+            let outcome = self.complete_sign_in(instance).await;
+            self.callback_outcome.set(Some(outcome));
+            return;
+        }
         // Fetched early so it is ready before any token response arrives; not on a sign-in
         // callback, whose redemption fetches the keys beside its token POST (one fetch, not
         // two racing).
@@ -114,6 +122,17 @@ impl Auth {
         }
         Instance::discover_with(config, clock_offset).await
     }
+}
+
+/// True when the address bar shows the redirect URI (the callback page), with or without an
+/// answer, and with or without the trailing slash a static host adds when it serves the
+/// page's copy (`signin-callback/index.html`); the router matches both too.
+fn on_callback_page(instance: &Instance) -> bool {
+    let callback = instance.config.client.redirect_uri().path();
+    location::current_url().is_some_and(|url| {
+        let path = url.path();
+        path.strip_suffix('/').unwrap_or(path) == callback
+    })
 }
 
 /// True when this tab itself sent the request that `state` answers: a pending redirect

@@ -14,6 +14,7 @@ pub mod popup;
 pub mod random;
 pub mod shell;
 pub mod storage;
+pub mod task;
 pub mod timing;
 pub mod webcrypto;
 
