@@ -73,7 +73,7 @@ const headersFile = join(dir, '_headers');
 if (existsSync(headersFile)) writeFileSync(headersFile, allow(readFileSync(headersFile, 'utf8')));
 
 mkdirSync(join(dir, 'signin-callback'), { recursive: true });
-writeFileSync(join(dir, 'signin-callback', 'index.html'), callbackPage(html, split?.signInChunks ?? []));
+writeFileSync(join(dir, 'signin-callback', 'index.html'), callbackPage(html, split?.callbackChunks ?? []));
 console.log(`post-build: ${hashes.length} inline script hash(es) allowed; signin-callback/index.html written`);
 
 /** The callback page: `html` with a `<link rel="preload">` for each of `chunks` (`{ name }`). */

@@ -36,17 +36,20 @@ const SPLIT_CLI = join(ROOT, '.tools', 'cargo', 'bin', 'wasm-split-cli');
 const ROUND = ['--flatten', '--rereloop', '-Oz', '-Oz'];
 const OPT_PASSES = [...ROUND, ...ROUND];
 
-// The split module the callback page needs (src/auth/validate.rs, `preload`): post-build.mjs
-// has the callback page's copy preload it, with the chunks it shares.
-const SIGN_IN_SPLIT = 'fallible_validation';
+// The split modules the callback page needs, as patterns of their loaders' names: the sign-in
+// chunk (src/auth/validate.rs, `preload`), and the session panel the start page shows once signed
+// in (src/components/session_panel.rs). post-build.mjs has the callback page's copy preload them
+// with the chunks they share: fetched with the page, beside the token POST, not after it.
+const CALLBACK_SPLITS = ['fallible_validation', 'session_panel_view_\\d+'];
 
-/** The files SIGN_IN_SPLIT's loader fetches (its own, then the chunks it shares), as in `link`. */
-function signInFiles(link) {
-  const m = link.match(new RegExp(`^export const __wasm_split_load_${SIGN_IN_SPLIT} = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\n\\s*const src = fetch\\(new URL\\("\\./([\\w.-]+\\.wasm)", import\\.meta\\.url\\)\\);[\\s\\S]*?\\n, \\[([^\\]]*)\\]\\)\\);$`, 'm'));
-  if (!m) throw new Error(`wasm-split: unexpected __wasm_split.js (no loader for ${SIGN_IN_SPLIT} of the known shape)`);
+/** The files the loader of the split module named by `pattern` fetches (its own, then the chunks
+ * it shares), as in `link`. */
+function loaderFiles(link, pattern) {
+  const m = link.match(new RegExp(`^export const __wasm_split_load_${pattern} = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\n\\s*const src = fetch\\(new URL\\("\\./([\\w.-]+\\.wasm)", import\\.meta\\.url\\)\\);[\\s\\S]*?\\n, \\[([^\\]]*)\\]\\)\\);$`, 'm'));
+  if (!m) throw new Error(`wasm-split: unexpected __wasm_split.js (no loader for ${pattern} of the known shape)`);
   const shared = m[2].split(',').map((d) => d.trim()).filter(Boolean).map((d) => {
     const n = d.match(/^__chunk_(\d+)$/);
-    if (!n) throw new Error(`wasm-split: unexpected __wasm_split.js (${SIGN_IN_SPLIT} depends on ${d})`);
+    if (!n) throw new Error(`wasm-split: unexpected __wasm_split.js (${pattern} depends on ${d})`);
     return `chunk_${n[1]}.wasm`;
   });
   return [m[1], ...shared];
@@ -56,7 +59,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit'
 
 /**
  * Splits the app's wasm in `dir` (trunk's staging dir), rewriting `html` (its index.html) to the
- * new file names. Returns `{ html, signInChunks }` (the new html; the files the callback page
+ * new file names. Returns `{ html, callbackChunks }` (the new html; the files the callback page
  * needs at once, `{ name }`), or null when the wasm has no split points.
  */
 export function splitWasm(dir, html) {
@@ -113,7 +116,7 @@ export function splitWasm(dir, html) {
     const mainImport = /^import \{ initSync \} from "\.\/main\.js";\n/m;
     if (!mainImport.test(link)) throw new Error('wasm-split: unexpected __wasm_split.js (no initSync import from ./main.js)');
     link = link.replace(mainImport, '');
-    const signIn = signInFiles(link);
+    const forCallback = [...new Set(CALLBACK_SPLITS.flatMap((pattern) => loaderFiles(link, pattern)))];
     const exported = [...link.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
     link = link.replace(/^export const /gm, 'const ');
     // A chunk that failed to load would reach the Rust side as `success = false`, which leptos's
@@ -177,15 +180,15 @@ export function splitWasm(dir, html) {
     // index.html: the new names, and the wasm's integrity (post-build.mjs redoes the JS's after
     // minifying it).
     html = html.split(oldJs).join(newJs).split(oldWasm).join(newWasm);
-    const signInChunks = signIn.map((f) => {
+    const callbackChunks = forCallback.map((f) => {
       const chunk = chunks.get(f);
-      if (!chunk) throw new Error(`wasm-split: ${SIGN_IN_SPLIT} needs ${f}, which wasm_split_cli did not write`);
+      if (!chunk) throw new Error(`wasm-split: the callback page needs ${f}, which wasm_split_cli did not write`);
       return { name: chunk.name };
     });
     ({ html } = setIntegrity(html, newWasm, mainWasm));
     for (const { name, bytes } of chunks.values()) console.log(`wasm-split: chunk ${name}: ${bytes.length} B`);
     console.log(`wasm-split: main ${newWasm}: ${mainWasm.length} B; glue ${newJs} (with the loader): ${Buffer.byteLength(glue)} B`);
-    return { html, signInChunks };
+    return { html, callbackChunks };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -109,15 +109,18 @@ for (const dist of dists) {
     const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1]) && m[2].trim());
     assert.ok(inline.length > 0);
     for (const [, , body] of inline) assert.ok(csp.includes(`'sha256-${digest('sha256', body)}'`), 'an inline script allowed by its hash');
-    // The callback page is the same page, plus (split builds) a preload of the sign-in chunk and
-    // the chunks it shares: files of this dist (the glue fetches them with their integrity).
+    // The callback page is the same page, plus (split builds) a preload of the sign-in chunk, the
+    // session panel and the chunks they share: files of this dist (the glue fetches them with
+    // their integrity).
     const callback = read(join('signin-callback', 'index.html')).toString('utf8');
     const preloadRe = /<link rel="preload" as="fetch" crossorigin href="([\w.-]+\.wasm)">/g;
     assert.equal(callback.replace(preloadRe, ''), html);
     const preloads = [...callback.matchAll(preloadRe)];
     if (files().some((f) => f.startsWith('split_'))) {
       assert.ok(preloads.some((m) => m[1].startsWith('split_fallible_validation-')), 'the sign-in chunk is preloaded');
-      assert.ok(preloads.length > 1, 'with the chunks it shares');
+      assert.ok(preloads.some((m) => /^split_session_panel_view_\d+-/.test(m[1])), 'the session panel is preloaded');
+      assert.ok(preloads.length > 2, 'with the chunks they share');
+      assert.equal(new Set(preloads.map((m) => m[1])).size, preloads.length, 'each chunk once');
     }
     for (const [, name] of preloads) assert.ok(files().includes(name), `${name} is a file of this dist`);
   });

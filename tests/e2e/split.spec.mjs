@@ -106,17 +106,18 @@ for (const [name, base] of [['under a sub-path', APP_SUB], ['behind the CDN head
 }
 
 for (const [name, base] of [['', APP], [' under a sub-path', APP_SUB]]) {
-  test(`the callback page preloads the sign-in chunk and the chunks it shares: each fetched once, by the page itself${name}`, async ({ browser, request }) => {
+  test(`the callback page preloads the sign-in chunk, the session panel and the chunks they share: each fetched once, by the page itself${name}`, async ({ browser, request }) => {
     // The callback page's copy (signin-callback/index.html) names them; index.html does not.
     const callbackHtml = await (await request.get(`${base}/signin-callback/`)).text();
     const preloaded = [...callbackHtml.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+\.wasm)">/g)]
       .map((m) => new URL(m[1], `${base}/`).pathname);
     expect(preloaded.some((p) => /\/split_fallible_validation-[0-9a-f]+\.wasm$/.test(p)), 'the sign-in chunk').toBe(true);
-    expect(preloaded.length, 'with the chunks it shares').toBeGreaterThan(1);
+    // The start page shows the session panel as soon as the sign-in is done.
+    expect(preloaded.some((p) => /\/split_session_panel_view_\d+-[0-9a-f]+\.wasm$/.test(p)), 'the session panel').toBe(true);
+    expect(preloaded.length, 'with the chunks they share').toBeGreaterThan(2);
     expect(await (await request.get(`${base}/`)).text()).not.toContain('as="fetch" crossorigin href=');
 
     const context = await browser.newContext({ baseURL: base });
-    await context.addInitScript(markUserName);
     const page = await context.newPage();
     const warnings = [];
     // Chromium's words for a preload nobody took, or one a fetch could not match.
@@ -127,8 +128,10 @@ for (const [name, base] of [['', APP], [' under a sub-path', APP_SUB]]) {
     const wasm = watchWasm(page);
     await logIn(page);
     await expect(page.getByTestId('user-name')).toHaveText(DEMO.name);
-    await page.waitForFunction(() => window.__fetched !== undefined);
-    const fetched = await page.evaluate(() => window.__fetched);
+    // The session panel's code is in: every preloaded chunk has been asked for by the loader.
+    await expect(page.getByTestId('granted-scopes')).toBeVisible();
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => ({ url: e.name, initiator: e.initiatorType })));
     for (const p of preloaded) {
       // Once: the loader's fetch (same URL, mode, credentials) took the preloaded response; a
       // mismatch would fetch it again and warn.
