@@ -72,7 +72,7 @@ impl Auth {
         provide_context(auth);
         // Now, before `<App/>` builds its views: on a callback, the token POST leaves from
         // start-up's first steps, and the page is built while it is under way.
-        task::spawn_now(auth.start());
+        task::spawn_now(auth.start(), spawn_local);
         auth.watch_expiry();
         auth
     }
