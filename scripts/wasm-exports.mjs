@@ -11,7 +11,7 @@
 // and its functions from the wasm's exports; wasm-opt then removes the code only they reached.
 // Any other shape is an error, never a half-done drop: a class the glue wraps (Rust would hand
 // one over), a glue line that still names one, or a `wasm.<export>` the wasm no longer has.
-import { concat, findSection, nameBytes, uleb } from './wasm-imports.mjs';
+import { concat, nameBytes, readVectorSection, uleb } from './wasm-imports.mjs';
 
 /** wasm-streams' classes, unused in a client-side Leptos app (above). */
 export const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
@@ -22,20 +22,14 @@ export const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink',
  */
 export function readExports(bytes) {
   bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const found = findSection(bytes, 7);
-  if (!found) return { exports: [], section: null };
-  const { r, start, end } = found;
-  const exports = [];
-  const count = r.uleb();
-  for (let i = 0; i < count; i++) {
+  const { entries, section } = readVectorSection(bytes, 7, 'wasm-exports: the export section', (r) => {
     const name = r.name();
     const descStart = r.pos;
     r.byte();
     r.uleb();
-    exports.push({ name, desc: bytes.slice(descStart, r.pos) });
-  }
-  if (r.pos !== end) throw new Error(`wasm-exports: the export section has ${end - r.pos} byte(s) left over`);
-  return { exports, section: { start, end } };
+    return { name, desc: bytes.slice(descStart, r.pos) };
+  });
+  return { exports: entries, section };
 }
 
 /** The wasm without the exports `drop(name)` is true for; every other byte stays as it is. */

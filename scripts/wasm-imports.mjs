@@ -110,7 +110,7 @@ export const nameBytes = (s) => {
  * Section `id` of a wasm binary: `{ r, start, end }` (a Reader at its content; byte offsets of the
  * whole section), or null without one. Checks the header and each section's size on the way.
  */
-export function findSection(bytes, id) {
+function findSection(bytes, id) {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   if (bytes.length < 8 || header.some((b, i) => bytes[i] !== b)) throw new Error('wasm-imports: not a wasm module (version 1)');
   const r = new Reader(bytes, 8);
@@ -127,18 +127,29 @@ export function findSection(bytes, id) {
 }
 
 /**
+ * The entries of vector section `id` of a wasm binary, each read by `readEntry(r)`, and where the
+ * section is: `{ entries, section }` (`section`: `{ start, end }` byte offsets of the whole
+ * section, or null without one). `what` names the section in errors (a leftover byte is one).
+ */
+export function readVectorSection(bytes, id, what, readEntry) {
+  const found = findSection(bytes, id);
+  if (!found) return { entries: [], section: null };
+  const { r, start, end } = found;
+  const entries = [];
+  const count = r.uleb();
+  for (let i = 0; i < count; i++) entries.push(readEntry(r));
+  if (r.pos !== end) throw new Error(`${what} has ${end - r.pos} byte(s) left over`);
+  return { entries, section: { start, end } };
+}
+
+/**
  * The imports of a wasm binary, in order: `{ module, name, kind, desc }` (`kind` one of
  * IMPORT_KINDS, `desc` the raw bytes of the import's type, kept as they are), and where the import
  * section is (`section`: `{ start, end }` byte offsets of the whole section, or null without one).
  */
 export function readImports(bytes) {
   bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const found = findSection(bytes, 2);
-  if (!found) return { imports: [], section: null };
-  const { r, start, end } = found;
-  const imports = [];
-  const count = r.uleb();
-  for (let i = 0; i < count; i++) {
+  const { entries, section } = readVectorSection(bytes, 2, 'wasm-imports: the import section', (r) => {
     const module = r.name();
     const name = r.name();
     const descStart = r.pos;
@@ -151,10 +162,9 @@ export function readImports(bytes) {
       case 0x04: r.byte(); r.uleb(); break; // a tag: attribute, type index
       default: throw new Error(`wasm-imports: import ${module}.${name} has an unknown kind 0x${kindByte.toString(16)}`);
     }
-    imports.push({ module, name, kind: IMPORT_KINDS[kindByte], desc: bytes.slice(descStart, r.pos) });
-  }
-  if (r.pos !== end) throw new Error(`wasm-imports: the import section has ${end - r.pos} byte(s) left over`);
-  return { imports, section: { start, end } };
+    return { module, name, kind: IMPORT_KINDS[kindByte], desc: bytes.slice(descStart, r.pos) };
+  });
+  return { imports: entries, section };
 }
 
 /**
