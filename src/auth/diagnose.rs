@@ -1,7 +1,13 @@
 //! Checks a deployer runs from the Diagnostics page, behind the service so the page only
 //! shows their answers.
 
-use crate::auth::Instance;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::auth::error::SignInError;
+use crate::auth::jwks::{fetch_jwks, prefetch_done, RawJwks};
+use crate::auth::{Auth, Instance};
 use crate::browser::http;
 
 /// Whether the browser lets the app read the token endpoint's answers (CORS).
@@ -23,4 +29,27 @@ pub async fn probe_token_endpoint_cors(instance: &Instance) -> TokenEndpointCors
         Ok(resp) => TokenEndpointCors::Allowed(resp.status),
         Err(_) => TokenEndpointCors::Blocked,
     }
+}
+
+/// How many usable signing keys the instance publishes, or why it has none the app can use:
+/// the keys the app holds (`known`, after any prefetch in flight has ended), else a fetch of
+/// the page's own, so a set start-up could not fetch says why instead of loading for ever.
+/// The page's fetch is not kept: the sign-in fetches the keys it validates with.
+pub async fn signing_key_count(
+    auth: Auth,
+    instance: Arc<Instance>,
+    known: Option<Arc<RawJwks>>,
+) -> Result<usize, SignInError> {
+    let known = match known {
+        Some(jwks) => Some(jwks),
+        None => {
+            prefetch_done().await;
+            auth.jwks.get_untracked()
+        }
+    };
+    let jwks = match known {
+        Some(jwks) => jwks,
+        None => Arc::new(fetch_jwks(&instance).await?),
+    };
+    Ok(jwks.parse()?.keys.len())
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::auth::diagnose::{probe_token_endpoint_cors, TokenEndpointCors};
+use crate::auth::diagnose::{probe_token_endpoint_cors, signing_key_count, TokenEndpointCors};
 use crate::auth::Instance;
 use crate::auth::{Auth, Phase};
 use crate::browser::webcrypto;
@@ -14,13 +14,22 @@ pub fn Diagnostics() -> impl IntoView {
     let auth = Auth::expect();
     let phase = auth.phase();
     let jwks = auth.jwks();
-    // Parsed once per fetched set (not on every render): the key count, or why the set is
-    // unusable (the parse error's text; a sign-in would fail with `jwks_failed`).
-    let keys = Memo::new(move |_| {
-        jwks.with(|raw| {
-            raw.as_ref()
-                .map(|raw| raw.parse().map(|k| k.keys.len()).map_err(|e| e.to_string()))
-        })
+    // Counted once per key set the app holds (again after a rotation refetched them): the key
+    // count, or why there is none to use (the text a sign-in's `jwks_failed` would carry).
+    let keys = LocalResource::new(move || {
+        let known = jwks.get();
+        let ready = match phase.get() {
+            Phase::Ready(instance) => Some(instance),
+            _ => None,
+        };
+        async move {
+            let instance = ready?;
+            Some(
+                signing_key_count(auth, instance, known)
+                    .await
+                    .map_err(|e| e.to_string()),
+            )
+        }
     });
     let offset = auth.clock_offset();
     view! {
@@ -71,7 +80,7 @@ pub fn Diagnostics() -> impl IntoView {
                                 <tr data-testid="diag-clock-offset"><th scope="row">"Device clock"</th>
                                     <td>{move || describe_offset(offset.get().secs())}</td></tr>
                                 <tr data-testid="diag-jwks-keys"><th scope="row">"Signing keys"</th>
-                                    <td>{move || match keys.get() {
+                                    <td>{move || match keys.get().flatten() {
                                         None => "loading…".to_owned(),
                                         Some(Ok(count)) => count.to_string(),
                                         Some(Err(why)) => format!("unusable: {why}"),

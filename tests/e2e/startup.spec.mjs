@@ -39,6 +39,19 @@ test('diagnostics say why the signing keys are unusable, not "loading…"', asyn
     .toHaveText(/^unusable: the JWKS holds no usable signing key \(\d+ skipped\)$/);
 });
 
+test('diagnostics say why the signing keys could not be had, not "loading…"', async ({ page }) => {
+  // Start-up's prefetch fails (the endpoint is down); the page asks once more and shows why.
+  let asked = 0;
+  await page.context().route('**/id/.well-known/openid-configuration/jwks', (route) => {
+    asked += 1;
+    return route.fulfill({ status: 503, headers: { 'Access-Control-Allow-Origin': APP }, body: 'down' });
+  });
+  await page.goto('/diagnostics');
+  await expect(page.getByTestId('diag-jwks-keys').locator('td'))
+    .toHaveText('unusable: JWKS request answered with HTTP status 503');
+  expect(asked, 'the prefetch, then the page\'s own fetch').toBe(2);
+});
+
 test('a broken config.json shows config_invalid', async ({ page }) => {
   await page.route('**/config.json', (r) => r.fulfill({ contentType: 'application/json', body: '{"instance_url": ' }));
   await page.goto('/');
