@@ -21,12 +21,17 @@ export const PROFILES = {
   '4g': { offline: false, latency: 60, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8) },
 };
 
-/** Applies a profile to one page (and so to every document it shows) through its own CDP session. */
-async function emulate(page, conditions) {
-  if (!conditions) return;
+/**
+ * Applies a profile to one page (and so to every document it shows) through its own CDP session:
+ * its network conditions, and its `cpuSlowdown` (a factor) if it has one.
+ */
+async function emulate(page, profile) {
+  if (!profile) return;
+  const { cpuSlowdown, ...conditions } = profile;
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', conditions);
+  if (cpuSlowdown) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
 }
 
 // Runs in every document before its own scripts: notes performance.now() when each marker first
