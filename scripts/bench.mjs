@@ -35,6 +35,10 @@ if (CPU_SLOWDOWN !== 0 && !(Number.isFinite(CPU_SLOWDOWN) && CPU_SLOWDOWN > 1)) 
 }
 const SLOW = `4g-cpu${CPU_SLOWDOWN}x`;
 const profiles = CPU_SLOWDOWN ? { ...PROFILES, [SLOW]: { ...PROFILES['4g'], cpuSlowdown: CPU_SLOWDOWN } } : PROFILES;
+// --trace DIR: a Chromium trace of each callback into DIR (tracing slows the page: read the
+// traces with scripts/bench-lib/trace-summary.mjs, not the run's figures).
+const TRACE = option('--trace', null);
+if (TRACE) mkdirSync(TRACE, { recursive: true });
 const WASM_RUNS = 200;
 const INSTANCE_PORT = 8420;
 const APP_PORT = 8421;
@@ -111,7 +115,7 @@ async function sideBySide(browser) {
     for (const [profile, conditions] of Object.entries(profiles)) {
       // Interleaved, the first app alternating, so the machine's noise hits both alike.
       for (const app of round % 2 === 0 ? APPS : [...APPS].reverse()) {
-        const r = await signInRound(browser, app, conditions, { instance: INSTANCE, login: DEMO });
+        const r = await signInRound(browser, app, conditions, { instance: INSTANCE, login: DEMO, traceTo: TRACE });
         if (!r.callback.userName) throw new Error(`${app.name}: empty user-name`);
         if (!r.callback.scrubbed) throw new Error(`${app.name}: code/state still in the address bar after the callback`);
         rounds[app.key][profile].push(r);
