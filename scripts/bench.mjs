@@ -115,7 +115,8 @@ async function sideBySide(browser) {
     for (const [profile, conditions] of Object.entries(profiles)) {
       // Interleaved, the first app alternating, so the machine's noise hits both alike.
       for (const app of round % 2 === 0 ? APPS : [...APPS].reverse()) {
-        const r = await signInRound(browser, app, conditions, { instance: INSTANCE, login: DEMO, traceTo: TRACE });
+        const trace = TRACE && join(TRACE, `${app.key}-${profile}-${round + 1}.json`);
+        const r = await signInRound(browser, app, conditions, { instance: INSTANCE, login: DEMO, trace });
         if (!r.callback.userName) throw new Error(`${app.name}: empty user-name`);
         if (!r.callback.scrubbed) throw new Error(`${app.name}: code/state still in the address bar after the callback`);
         rounds[app.key][profile].push(r);

@@ -21,9 +21,6 @@ export const PROFILES = {
   '4g': { offline: false, latency: 60, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8) },
 };
 
-/** A profile's name in file names: loopback, 4g, 4g-cpu4x. */
-const profileLabel = (p) => (!p ? 'loopback' : p.cpuSlowdown ? `4g-cpu${p.cpuSlowdown}x` : '4g');
-
 /** What a callback trace records: tasks, scripts, layout, and V8's wasm compiles. */
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'loading',
   'blink', 'blink.user_timing', 'v8', 'v8.execute', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed'];
@@ -162,7 +159,7 @@ function chain(requests) {
  *     for a person coming back, and both apps get the same time origin (the Instance ID's
  *     redirects before it are the same for both and are not timed).
  */
-export async function signInRound(browser, app, conditions, { instance, login, traceTo = null }) {
+export async function signInRound(browser, app, conditions, { instance, login, trace = null }) {
   const { context, page } = await freshContext(browser, conditions);
   try {
     await page.goto(app.url, { waitUntil: 'commit' });
@@ -198,8 +195,7 @@ export async function signInRound(browser, app, conditions, { instance, login, t
     const q = new URL(callbackUrl).searchParams;
     if (!q.get('code') || !q.get('state')) throw new Error(`callback without code/state: ${callbackUrl.replace(/\?.*/, '?…')}`);
 
-    // --trace: a Chromium trace of the callback, its main thread's tasks and V8's wasm compiles.
-    const trace = traceTo && `${traceTo}/${app.key}-${profileLabel(conditions)}-${Date.now()}.json`;
+    // `trace` (a file, bench's --trace): a Chromium trace of the callback.
     if (trace) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
     await page.goto(callbackUrl, { waitUntil: 'commit' });
     await reach(page, 'user-name');

@@ -19,7 +19,7 @@ const COLUMNS = [
 ];
 
 /** The summed durations on the main thread of the renderer that parsed the callback page. */
-export function summarise(trace) {
+function summarise(trace) {
   const events = trace.traceEvents ?? trace;
   const parse = events.find((e) => e.name === 'ParseHTML' && JSON.stringify(e.args ?? {}).includes('signin-callback'));
   if (!parse) return null;
